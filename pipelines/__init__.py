@@ -1,0 +1,1 @@
+"""newswire: news-article ingestion pipeline."""

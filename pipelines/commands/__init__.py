@@ -1,0 +1,1 @@
+"""One module per `newswire` sub-command: `register(subparsers)` adds it, `args.func` runs it."""

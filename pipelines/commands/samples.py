@@ -1,0 +1,17 @@
+"""`newswire samples` (not implemented yet)."""
+
+from __future__ import annotations
+
+import argparse
+
+from pipelines.config import Config
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("samples", help="(not implemented yet)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace, config: Config) -> int:
+    print("newswire samples: not implemented yet")
+    return 2

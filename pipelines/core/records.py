@@ -1,0 +1,153 @@
+"""Typed records that flow through the pipeline.
+
+The Avro schemas in `schemas/` are the single source of truth; these dataclasses mirror them
+field for field (a test checks that), and `to_avro`/`from_avro` convert. Timestamps are
+timezone-aware UTC `datetime`s.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+RAW_TRUNCATE_BYTES = 1 << 20  # dead letters keep at most 1 MiB of the raw input
+
+
+@dataclass(frozen=True, slots=True)
+class BodyRef:
+    """Claim check: where a body too large for Kafka was put in object storage."""
+
+    uri: str
+    size: int
+    sha256: str
+
+
+@dataclass(slots=True)
+class RawArticle:
+    """What a producer sends: one raw page or scrape plus metadata (schemas/raw_article.avsc)."""
+
+    article_id: str
+    content_type: str  # "text/html" or "text/plain"
+    body: bytes
+    source: str
+    url: str | None = None
+    fetched_at: datetime | None = None
+    encoding: str | None = None
+    outlet: str | None = None
+    language_hint: str | None = None
+    body_ref: BodyRef | None = None
+    attributes: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    text: str
+    label: str
+    count: int
+
+
+@dataclass(slots=True)
+class Article:
+    """A cleaned article; dedup and enrich fill in their fields (schemas/article.avsc)."""
+
+    article_id: str
+    text: str
+    source: str
+    ingested_at: datetime
+    content_fingerprint: str = ""
+    url: str | None = None
+    canonical_url: str | None = None
+    source_domain: str | None = None
+    outlet: str | None = None
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published_at: datetime | None = None
+    published_at_source: str | None = None
+    language: str | None = None
+    dateline: str | None = None
+    agency: str | None = None
+    word_count: int = 0
+    duplicate_of: str | None = None
+    duplicate_similarity: float | None = None
+    entities: list[Entity] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)
+    enrichment_versions: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class DeadLetter:
+    """An input that failed a step, with a stable reason (schemas/dead_letter.avsc)."""
+
+    source: str
+    step: str
+    error_code: str
+    error_message: str
+    failed_at: datetime
+    raw: bytes = b""
+    article_id: str | None = None
+
+    def __post_init__(self) -> None:
+        if len(self.raw) > RAW_TRUNCATE_BYTES:
+            self.raw = self.raw[:RAW_TRUNCATE_BYTES]
+
+
+@dataclass(slots=True)
+class Duplicate:
+    """One article found to duplicate an earlier one (schemas/duplicate.avsc)."""
+
+    article_id: str
+    duplicate_of: str
+    kind: str  # "exact" or "near"
+    similarity: float
+    source: str
+    detected_at: datetime
+    url: str | None = None
+
+
+def to_avro(record: Any) -> dict[str, Any]:
+    """Dataclass -> dict in the shape fastavro writes (nested records become dicts)."""
+    return {f.name: _plain(getattr(record, f.name)) for f in dataclasses.fields(record)}
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return to_avro(value)
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def _utc(value: Any) -> Any:
+    # fastavro returns aware datetimes for timestamp-micros; normalise to UTC anyway.
+    if isinstance(value, datetime):
+        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+    return value
+
+
+def raw_article_from_avro(d: dict[str, Any]) -> RawArticle:
+    ref = d.get("body_ref")
+    return RawArticle(
+        article_id=d["article_id"],
+        content_type=d["content_type"],
+        body=d["body"],
+        source=d["source"],
+        url=d.get("url"),
+        fetched_at=_utc(d.get("fetched_at")),
+        encoding=d.get("encoding"),
+        outlet=d.get("outlet"),
+        language_hint=d.get("language_hint"),
+        body_ref=BodyRef(**ref) if ref else None,
+        attributes=dict(d.get("attributes") or {}),
+    )
+
+
+def article_from_avro(d: dict[str, Any]) -> Article:
+    values = {k: _utc(v) for k, v in d.items()}
+    values["entities"] = [Entity(**e) for e in d.get("entities") or []]
+    return Article(**values)

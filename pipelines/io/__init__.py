@@ -1,0 +1,1 @@
+"""Everything that touches the outside world: Kafka, object storage, files, Parquet bytes."""

@@ -1,0 +1,1 @@
+"""Tests for the pure core modules in pipelines/core/."""
