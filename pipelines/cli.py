@@ -25,7 +25,9 @@ COMMANDS = ("stack", "samples", "produce", "clean", "backfill", "inspect")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="newswire", description="News-article ingestion pipeline.")
+    parser = argparse.ArgumentParser(
+        prog="newswire", description="News-article ingestion pipeline."
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:

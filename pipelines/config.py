@@ -116,7 +116,8 @@ class Config:
         # (env, profile, instance role) provides credentials.
         local = get("S3_LOCAL", "1") == "1" and "AWS_PROFILE" not in env
         s3 = S3Config(
-            endpoint_url=get("S3_ENDPOINT") or (f"http://127.0.0.1:{stack.s3_port}" if local else None),
+            endpoint_url=get("S3_ENDPOINT")
+            or (f"http://127.0.0.1:{stack.s3_port}" if local else None),
             region=get("S3_REGION") or "us-east-1",
             access_key_id=get("S3_ACCESS_KEY") or ("newswire" if local else None),
             secret_access_key=get("S3_SECRET_KEY") or ("newswire-local-secret" if local else None),
@@ -127,7 +128,9 @@ class Config:
             s3=s3,
             stack=stack,
             spacy_model=get("SPACY_MODEL") or cls.spacy_model,
-            near_duplicate_threshold=float(get("NEAR_DUP_THRESHOLD") or cls.near_duplicate_threshold),
+            near_duplicate_threshold=float(
+                get("NEAR_DUP_THRESHOLD") or cls.near_duplicate_threshold
+            ),
         )
 
     def stack_env(self) -> dict[str, str]:

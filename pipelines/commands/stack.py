@@ -8,7 +8,7 @@ import json
 from pipelines.config import Config
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("stack", help="start, stop or check the local Kafka + SeaweedFS stack")
     p.add_argument("action", choices=["up", "down", "status", "init", "prism"])
     p.add_argument("--json", action="store_true", help="machine-readable output")

@@ -21,6 +21,7 @@ from pipelines.core.errors import ArticleError
 MARKER = b"\xc3\x01"
 HEADER_LEN = 10
 
+
 def fingerprint(schema: dict[str, Any]) -> bytes:
     """8-byte little-endian fingerprint of the schema's parsing canonical form."""
     # fastavro's CRC-64-AVRO hex is already in the spec's little-endian byte order.

@@ -151,3 +151,16 @@ def article_from_avro(d: dict[str, Any]) -> Article:
     values = {k: _utc(v) for k, v in d.items()}
     values["entities"] = [Entity(**e) for e in d.get("entities") or []]
     return Article(**values)
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One message as read from Kafka, before decoding.
+
+    `source` is the lineage kafka:<topic>/<partition>/<offset>.
+    """
+
+    value: bytes
+    source: str
+    key: bytes | None = None
+    timestamp: datetime | None = None

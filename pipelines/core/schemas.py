@@ -31,7 +31,8 @@ def schema_dir() -> Path:
 def _parse(path: Path) -> dict[str, Any]:
     # _write_hint=False keeps fastavro's internal markers out of the dict, so the parsed
     # schema can be parsed again (reader/writer resolution does that).
-    parsed: dict[str, Any] = fastavro.parse_schema(json.loads(path.read_text()), _write_hint=False)
+    parsed = fastavro.parse_schema(json.loads(path.read_text()), _write_hint=False)
+    assert isinstance(parsed, dict), f"{path} is not a record schema"
     return parsed
 
 
@@ -45,7 +46,9 @@ def load(name: str) -> dict[str, Any]:
 def versions(name: str) -> tuple[dict[str, Any], ...]:
     """Every kept version of schema `name`, oldest first, the current one last."""
     history = schema_dir() / "history" / name
-    older = sorted(history.glob("v*.avsc"), key=lambda p: int(p.stem[1:])) if history.is_dir() else []
+    older = (
+        sorted(history.glob("v*.avsc"), key=lambda p: int(p.stem[1:])) if history.is_dir() else []
+    )
     return (*(_parse(p) for p in older), load(name))
 
 

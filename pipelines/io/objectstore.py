@@ -19,7 +19,8 @@ from pipelines.config import S3Config
 
 
 class ObjectStore(Protocol):
-    uri: str
+    @property
+    def uri(self) -> str: ...
 
     def put(self, key: str, data: bytes) -> None: ...
     def get(self, key: str) -> bytes: ...

@@ -8,6 +8,7 @@ creates the default bucket and topics. Used by `newswire stack up|down|status` a
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -36,7 +37,9 @@ class ServiceStatus:
     detail: str = ""
 
 
-def _script(config: Config, name: str, command: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+def _script(
+    config: Config, name: str, command: str, check: bool = True
+) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, **config.stack_env()}
     proc = subprocess.run(
         ["bash", str(SCRIPTS / f"{name}.sh"), command],
@@ -55,7 +58,9 @@ def check_tools(services: tuple[str, ...]) -> None:
     if "kafka" in services:
         missing += [t for t in ("java", "mvn") if shutil.which(t) is None]
     if missing:
-        raise StackError(f"missing tools for the local stack: {', '.join(missing)} (see README: prerequisites)")
+        raise StackError(
+            f"missing tools for the local stack: {', '.join(missing)} (see README: prerequisites)"
+        )
 
 
 def _pid(config: Config, name: str) -> int | None:
@@ -75,7 +80,9 @@ def kafka_healthy(config: Config, timeout: float = 5.0) -> tuple[bool, str]:
 
     try:
         admin = KafkaAdminClient(
-            **config.kafka.client_kwargs(), request_timeout_ms=int(timeout * 1000), client_id="newswire-health"
+            **config.kafka.client_kwargs(),
+            request_timeout_ms=int(timeout * 1000),
+            client_id="newswire-health",
         )
     except (KafkaError, OSError, ValueError) as exc:
         return False, f"{type(exc).__name__}: {exc}"
@@ -104,10 +111,9 @@ def s3_healthy(config: Config) -> tuple[bool, str]:
 
 
 def _ensure_bucket(config: Config, deadline: float) -> None:
+    import boto3
     from botocore.config import Config as BotoConfig
     from botocore.exceptions import BotoCoreError, ClientError
-
-    import boto3
 
     client = boto3.session.Session().client(
         "s3", config=BotoConfig(retries={"max_attempts": 1}), **config.s3.client_kwargs()
@@ -147,14 +153,17 @@ def _ensure_topics(config: Config, deadline: float, partitions: int = 4) -> None
             admin = KafkaAdminClient(**config.kafka.client_kwargs(), client_id="newswire-stack")
             try:
                 existing = set(admin.list_topics())
-                wanted = [t for t in (config.kafka.topic, config.kafka.dlq_topic) if t not in existing]
+                wanted = [
+                    t for t in (config.kafka.topic, config.kafka.dlq_topic) if t not in existing
+                ]
                 if wanted:
-                    try:
+                    with contextlib.suppress(TopicAlreadyExistsError):
                         admin.create_topics(
-                            [NewTopic(t, num_partitions=partitions, replication_factor=1) for t in wanted]
+                            [
+                                NewTopic(t, num_partitions=partitions, replication_factor=1)
+                                for t in wanted
+                            ]
                         )
-                    except TopicAlreadyExistsError:
-                        pass
                 return
             finally:
                 admin.close()
@@ -164,7 +173,9 @@ def _ensure_topics(config: Config, deadline: float, partitions: int = 4) -> None
     raise StackError(f"Kafka did not become ready: {last}")
 
 
-def up(config: Config, services: tuple[str, ...] = SERVICES, timeout: float = 120.0) -> list[ServiceStatus]:
+def up(
+    config: Config, services: tuple[str, ...] = SERVICES, timeout: float = 120.0
+) -> list[ServiceStatus]:
     """Start the services (idempotent), wait until healthy, create bucket and topics."""
     check_tools(services)
     deadline = time.monotonic() + timeout

@@ -64,7 +64,9 @@ def test_v1_message_decodes_with_v2_defaults() -> None:
     assert decoded["body_ref"] is None
     assert decoded["attributes"] == {}
     raw = raw_article_from_avro(decoded)
-    assert isinstance(raw, RawArticle) and raw.fetched_at == datetime(2024, 9, 26, 9, 40, tzinfo=UTC)
+    assert isinstance(raw, RawArticle) and raw.fetched_at == datetime(
+        2024, 9, 26, 9, 40, tzinfo=UTC
+    )
 
 
 def test_record_dataclass_round_trip() -> None:

@@ -33,7 +33,9 @@ def _raw(i: int) -> RawArticle:
     )
 
 
-def test_thousand_single_object_records_round_trip_through_kafka(stack: Config, kafka_topic: str) -> None:
+def test_thousand_single_object_records_round_trip_through_kafka(
+    stack: Config, kafka_topic: str
+) -> None:
     from kafka import KafkaConsumer, KafkaProducer
 
     codec = SingleObjectCodec(schemas.versions(schemas.RAW_ARTICLE))
@@ -85,5 +87,9 @@ def test_s3_rejects_wrong_credentials(stack: Config) -> None:
     client = make_s3_client(wrong)
     with pytest.raises(ClientError) as err:
         client.list_objects_v2(Bucket=stack.s3.bucket)
-    assert err.value.response["Error"]["Code"] in ("InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied")
+    assert err.value.response["Error"]["Code"] in (
+        "InvalidAccessKeyId",
+        "SignatureDoesNotMatch",
+        "AccessDenied",
+    )
     client.close()

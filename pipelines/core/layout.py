@@ -1,0 +1,65 @@
+"""Output layout: which folder, partition and file name a row goes to.
+
+    <output>/articles/dt=YYYY-MM-DD/part-<shard>-<digest>.parquet  (publication, else ingest date)
+    <output>/duplicates/dt=YYYY-MM-DD/...                           (detection date)
+    <output>/dead_letter/dt=YYYY-MM-DD/...                          (failure date)
+    <output>/_index/fingerprints/part-<shard>-<digest>.parquet      (dedup fingerprint index)
+
+File names are derived from the identities of the rows they hold, so writing the same rows
+again replaces a file instead of adding a copy, and a file never changes name under a reader.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class OutputKind:
+    folder: str
+    schema: str
+    identity: tuple[str, ...]
+    partition_fields: tuple[str, ...]  # first non-null timestamp gives dt=; empty: no partition
+
+
+ARTICLES = OutputKind("articles", "article", ("article_id",), ("published_at", "ingested_at"))
+DUPLICATES = OutputKind("duplicates", "duplicate", ("article_id",), ("detected_at",))
+DEAD_LETTERS = OutputKind(
+    "dead_letter", "dead_letter", ("source", "step", "error_code"), ("failed_at",)
+)
+INDEX = OutputKind("_index/fingerprints", "fingerprint_index", ("article_id",), ())
+KINDS = {k.folder: k for k in (ARTICLES, DUPLICATES, DEAD_LETTERS, INDEX)}
+
+
+def identity(row: dict[str, Any], kind: OutputKind) -> str:
+    return "\x1f".join(str(row.get(f)) for f in kind.identity)
+
+
+def partition(row: dict[str, Any], kind: OutputKind) -> str:
+    """Hive-style partition folder of a row ("dt=2024-09-26"), or "" when the kind has none."""
+    for name in kind.partition_fields:
+        value = row.get(name)
+        if isinstance(value, datetime):
+            return f"dt={value.date().isoformat()}"
+    return ""
+
+
+def shard(row: dict[str, Any], kind: OutputKind, shards: int) -> int:
+    # crc32, not hash(): Python's str hash differs between worker processes.
+    return zlib.crc32(identity(row, kind).encode("utf-8")) % max(shards, 1)
+
+
+def file_key(
+    kind: OutputKind, part: str, shard_no: int, identities: list[str], tag: str = ""
+) -> str:
+    """Key of the file holding rows with these identities (sorted inside)."""
+    digest = hashlib.blake2b(
+        "\n".join(sorted(identities)).encode("utf-8"), digest_size=10
+    ).hexdigest()
+    folder = f"{kind.folder}/{part}" if part else kind.folder
+    tag = f"{tag}-" if tag else ""
+    return f"{folder}/part-{tag}{shard_no:03d}-{digest}.parquet"

@@ -1,0 +1,62 @@
+"""The dedup fingerprint index beside the output: `<output>/_index/fingerprints/*.parquet`.
+
+Each run appends the articles it admitted; the next run reads them all at start so that a
+re-run or an overlapping backfill never re-admits an article already written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import apache_beam as beam
+
+from pipelines.config import S3Config
+from pipelines.core.dedup import IndexEntry
+from pipelines.core.layout import INDEX
+from pipelines.io.objectstore import ObjectStore, open_store
+from pipelines.io.parquet import from_parquet_bytes
+
+
+class _ListIndexFiles(beam.DoFn):
+    def __init__(self, output_uri: str, s3: S3Config) -> None:
+        self.output_uri = output_uri
+        self.s3 = s3
+        self.store: ObjectStore | None = None
+
+    def setup(self) -> None:
+        self.store = open_store(self.output_uri, self.s3)
+
+    def teardown(self) -> None:
+        if self.store is not None:
+            self.store.close()
+
+    def process(self, _: object) -> Iterator[str]:
+        assert self.store is not None
+        for key in self.store.list(INDEX.folder + "/"):
+            if key.endswith(".parquet"):
+                yield key
+
+
+class _ReadIndexFile(_ListIndexFiles):
+    def process(self, key: object) -> Iterator[IndexEntry]:  # type: ignore[override]
+        assert self.store is not None and isinstance(key, str)
+        for row in from_parquet_bytes(self.store.get(key)):
+            yield IndexEntry.from_dict(row)
+
+
+class ReadFingerprintIndex(beam.PTransform):
+    """PBegin -> PCollection[IndexEntry] of every article admitted by earlier runs."""
+
+    def __init__(self, output_uri: str, s3: S3Config) -> None:
+        super().__init__()
+        self.output_uri = output_uri
+        self.s3 = s3
+
+    def expand(self, pbegin: beam.pvalue.PBegin) -> beam.PCollection:
+        return (
+            pbegin
+            | "StartIndexRead" >> beam.Create([None])
+            | "ListIndexFiles" >> beam.ParDo(_ListIndexFiles(self.output_uri, self.s3))
+            | "SpreadIndexFiles" >> beam.Reshuffle()
+            | "ReadIndexFiles" >> beam.ParDo(_ReadIndexFile(self.output_uri, self.s3))
+        )

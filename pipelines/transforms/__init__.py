@@ -1,0 +1,1 @@
+"""One composite PTransform per pipeline step; `expand` only wires functions of `pipelines.core`."""

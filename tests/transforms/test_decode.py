@@ -1,0 +1,48 @@
+"""DecodeArticles wiring: good messages out, every bad one to dead letters with its code."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import apache_beam as beam
+from apache_beam.testing.test_pipeline import TestPipeline
+from apache_beam.testing.util import assert_that, equal_to
+
+from pipelines.core import schemas
+from pipelines.core.avro import MARKER, SingleObjectCodec
+from pipelines.core.records import Message, RawArticle, to_avro
+from pipelines.transforms.decode import DecodeArticles
+
+CODEC = SingleObjectCodec(schemas.versions(schemas.RAW_ARTICLE))
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def test_decode_routes_each_failure_with_its_code() -> None:
+    good = RawArticle("id1", "text/html", b"<p>x</p>", "a.html")
+    encoded = CODEC.encode(to_avro(good))
+    messages = [
+        Message(encoded, "kafka:t/0/0", b"id1"),
+        Message(b"not avro", "kafka:t/0/1"),
+        Message(MARKER + b"\x01" * 8 + b"\x00", "kafka:t/0/2"),
+        Message(encoded[:-3], "kafka:t/0/3"),
+        Message(encoded, "kafka:t/0/4", b"wrong-key"),
+    ]
+    with TestPipeline() as p:
+        out = p | beam.Create(messages) | DecodeArticles(now=lambda: NOW)
+        assert_that(
+            out.articles | beam.Map(lambda r: (r.article_id, r.source)),
+            equal_to([("id1", "kafka:t/0/0")]),
+            label="CheckArticles",
+        )
+        assert_that(
+            out.dead_letter | beam.Map(lambda d: (d.source, d.step, d.error_code, d.failed_at)),
+            equal_to(
+                [
+                    ("kafka:t/0/1", "decode", "not_single_object", NOW),
+                    ("kafka:t/0/2", "decode", "unknown_fingerprint", NOW),
+                    ("kafka:t/0/3", "decode", "corrupt_payload", NOW),
+                    ("kafka:t/0/4", "decode", "key_mismatch", NOW),
+                ]
+            ),
+            label="CheckDeadLetters",
+        )
