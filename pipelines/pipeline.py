@@ -50,7 +50,9 @@ class ProcessArticles(beam.PTransform):
     (DeadLetter from every step).
     """
 
-    def __init__(self, settings: PipelineSettings, previous: Any = None, now: Clock = utc_now) -> None:
+    def __init__(
+        self, settings: PipelineSettings, previous: Any = None, now: Clock = utc_now
+    ) -> None:
         super().__init__()
         self.settings = settings
         self.previous = previous
@@ -90,12 +92,24 @@ class WriteOutputs(beam.PTransform):
         s = self.settings
 
         def write(name: str, kind: Any, rows: beam.PCollection) -> beam.PCollection:
-            return rows | f"Write{name}" >> WriteParquet(s.output_uri, kind, s.s3, s.shards, tag=self.tag)
+            return rows | f"Write{name}" >> WriteParquet(
+                s.output_uri, kind, s.s3, s.shards, tag=self.tag
+            )
 
         written = (
             write("Articles", ARTICLES, outputs["articles"]),
-            write("Duplicates", DUPLICATES, outputs["duplicates"] | "DuplicateRows" >> beam.Map(to_avro)),
-            write("DeadLetters", DEAD_LETTERS, outputs["dead_letter"] | "DeadLetterRows" >> beam.Map(to_avro)),
-            write("Index", INDEX, outputs["index"] | "IndexRows" >> beam.Map(lambda e: e.to_dict())),
+            write(
+                "Duplicates",
+                DUPLICATES,
+                outputs["duplicates"] | "DuplicateRows" >> beam.Map(to_avro),
+            ),
+            write(
+                "DeadLetters",
+                DEAD_LETTERS,
+                outputs["dead_letter"] | "DeadLetterRows" >> beam.Map(to_avro),
+            ),
+            write(
+                "Index", INDEX, outputs["index"] | "IndexRows" >> beam.Map(lambda e: e.to_dict())
+            ),
         )
         return written | "CollectWrittenFiles" >> beam.Flatten()

@@ -21,10 +21,16 @@ def summarize(result: Any, seconds: float) -> dict[str, Any]:
     c = counters(result)
     dead: dict[str, int] = {}
     for (ns, name), value in sorted(c.items()):
-        if ns in STEPS and name not in ("ok", "articles", "already_ingested", "exact", "near") and value:
+        if (
+            ns in STEPS
+            and name not in ("ok", "articles", "already_ingested", "exact", "near")
+            and value
+        ):
             dead[f"{ns}:{name}"] = value
-    read = c.get(("read", "ok"), 0) + c.get(("decode", "ok"), 0) + sum(
-        v for k, v in dead.items() if k.startswith(("read:", "decode:"))
+    read = (
+        c.get(("read", "ok"), 0)
+        + c.get(("decode", "ok"), 0)
+        + sum(v for k, v in dead.items() if k.startswith(("read:", "decode:")))
     )
     written = c.get(("write", "articles_rows"), 0)
     return {
@@ -50,8 +56,17 @@ def print_summary(summary: dict[str, Any], output_uri: str) -> None:
     table = Table(title=f"newswire -> {output_uri}", show_header=True)
     table.add_column("what")
     table.add_column("count", justify="right")
-    for key in ("read", "cleaned", "exact_duplicates", "near_duplicates", "already_ingested",
-                "enriched", "written", "files", "dead_letters"):
+    for key in (
+        "read",
+        "cleaned",
+        "exact_duplicates",
+        "near_duplicates",
+        "already_ingested",
+        "enriched",
+        "written",
+        "files",
+        "dead_letters",
+    ):
         table.add_row(key.replace("_", " "), str(summary[key]))
     for reason, value in summary["dead_letters_by_reason"].items():
         table.add_row(f"  dead letter {reason}", str(value))

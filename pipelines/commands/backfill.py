@@ -27,11 +27,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     src = p.add_mutually_exclusive_group(required=True)
-    src.add_argument("--input", nargs="+", metavar="PATH_OR_GLOB", help="files, folders, globs or s3:// URIs")
-    src.add_argument("--from-topic", metavar="TOPIC", help="read a bounded range of this Kafka topic")
+    src.add_argument(
+        "--input", nargs="+", metavar="PATH_OR_GLOB", help="files, folders, globs or s3:// URIs"
+    )
+    src.add_argument(
+        "--from-topic", metavar="TOPIC", help="read a bounded range of this Kafka topic"
+    )
     p.add_argument("--start", help="range start: offset (int) or ISO time (default: beginning)")
-    p.add_argument("--end", help="range end (exclusive): offset or ISO time (default: end at start)")
-    p.add_argument("--output", required=True, metavar="URI", help="s3://bucket/prefix or a local folder")
+    p.add_argument(
+        "--end", help="range end (exclusive): offset or ISO time (default: end at start)"
+    )
+    p.add_argument(
+        "--output", required=True, metavar="URI", help="s3://bucket/prefix or a local folder"
+    )
     p.add_argument("--near-duplicates", choices=["mark", "drop"], default="mark")
     p.add_argument("--threshold", type=float, help="near-duplicate Jaccard threshold")
     p.add_argument("--shards", type=int, default=4, help="files per partition and kind")
@@ -77,7 +85,10 @@ def pipeline_options(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     if not any(f.startswith("--runner") for f in flags):
         flags.append("--runner=DirectRunner")
         if args.workers > 1:
-            flags += [f"--direct_num_workers={args.workers}", "--direct_running_mode=multi_processing"]
+            flags += [
+                f"--direct_num_workers={args.workers}",
+                "--direct_running_mode=multi_processing",
+            ]
     return PipelineOptions(flags)
 
 
@@ -108,7 +119,10 @@ def run(args: argparse.Namespace, config: Config) -> int:
         raws = decoded.articles
         early_dead.append(decoded.dead_letter)
     outputs = raws | "ProcessArticles" >> ProcessArticles(settings, previous=previous)
-    outputs["dead_letter"] = (outputs["dead_letter"], *early_dead) | "AllDeadLetters" >> beam.Flatten()
+    outputs["dead_letter"] = (
+        outputs["dead_letter"],
+        *early_dead,
+    ) | "AllDeadLetters" >> beam.Flatten()
     _ = outputs | "WriteOutputs" >> WriteOutputs(settings)
 
     print(f"backfill -> {settings.output_uri} ...", file=sys.stderr)

@@ -16,7 +16,9 @@ from pipelines.config import Config
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("inspect", help="summarize an output folder or s3:// prefix")
-    p.add_argument("uri", help="s3://bucket/prefix or local folder given to backfill/run as --output")
+    p.add_argument(
+        "uri", help="s3://bucket/prefix or local folder given to backfill/run as --output"
+    )
     p.add_argument("--top", type=int, default=10)
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(func=run)
@@ -32,8 +34,12 @@ def read_kind(store: Any, folder: str) -> list[dict[str, Any]]:
     return rows
 
 
-def report(articles: list[dict[str, Any]], duplicates: list[dict[str, Any]],
-           dead: list[dict[str, Any]], top: int) -> dict[str, Any]:
+def report(
+    articles: list[dict[str, Any]],
+    duplicates: list[dict[str, Any]],
+    dead: list[dict[str, Any]],
+    top: int,
+) -> dict[str, Any]:
     per_day: Counter[str] = Counter()
     languages: Counter[str] = Counter()
     entities: Counter[str] = Counter()
@@ -52,16 +58,23 @@ def report(articles: list[dict[str, Any]], duplicates: list[dict[str, Any]],
     sample = None
     if articles:
         first = min(articles, key=lambda a: a["article_id"])
-        sample = {k: (v[:300] + "..." if isinstance(v, str) and len(v) > 300 else v) for k, v in first.items()}
+        sample = {
+            k: (v[:300] + "..." if isinstance(v, str) and len(v) > 300 else v)
+            for k, v in first.items()
+        }
     return {
         "articles": len(articles),
         "per_day": dict(sorted(per_day.items())),
         "languages": dict(languages.most_common()),
         "duplicates": dict(kinds),
         "near_duplicates_in_articles": sum(1 for a in articles if a.get("duplicate_of")),
-        "duplicate_rate": round((kinds.get("exact", 0) + kinds.get("near", 0)) / seen, 4) if seen else 0.0,
+        "duplicate_rate": round((kinds.get("exact", 0) + kinds.get("near", 0)) / seen, 4)
+        if seen
+        else 0.0,
         "dead_letters": len(dead),
-        "dead_letters_by_reason": dict(Counter(f"{d['step']}:{d['error_code']}" for d in dead).most_common()),
+        "dead_letters_by_reason": dict(
+            Counter(f"{d['step']}:{d['error_code']}" for d in dead).most_common()
+        ),
         "top_entities": entities.most_common(top),
         "top_countries": countries.most_common(top),
         "top_topics": topics.most_common(top),
@@ -75,7 +88,10 @@ def run(args: argparse.Namespace, config: Config) -> int:
     store = open_store(args.uri.rstrip("/"), config.s3)
     try:
         result = report(
-            read_kind(store, "articles"), read_kind(store, "duplicates"), read_kind(store, "dead_letter"), args.top
+            read_kind(store, "articles"),
+            read_kind(store, "duplicates"),
+            read_kind(store, "dead_letter"),
+            args.top,
         )
     finally:
         store.close()
@@ -86,8 +102,10 @@ def run(args: argparse.Namespace, config: Config) -> int:
     from rich.table import Table
 
     console = Console()
-    console.print(f"[bold]{args.uri}[/bold]: {result['articles']} articles, "
-                  f"{result['dead_letters']} dead letters, duplicate rate {result['duplicate_rate']:.1%}")
+    console.print(
+        f"[bold]{args.uri}[/bold]: {result['articles']} articles, "
+        f"{result['dead_letters']} dead letters, duplicate rate {result['duplicate_rate']:.1%}"
+    )
     for title, items in (
         ("per day", list(result["per_day"].items())),
         ("languages", list(result["languages"].items())),
