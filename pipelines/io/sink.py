@@ -14,6 +14,7 @@ from typing import Any
 
 import apache_beam as beam
 from apache_beam.metrics import Metrics
+from apache_beam.transforms.window import GlobalWindow
 
 from pipelines.config import S3Config
 from pipelines.core.layout import OutputKind, file_key, identity
@@ -28,6 +29,15 @@ class WrittenFile:
     key: str
     rows: int
     bytes: int
+
+
+def _window_tag(tag: str, window: Any, pane: Any) -> str:
+    """Streaming files carry their window and pane, so a late pane adds a file, never replaces."""
+    if isinstance(window, GlobalWindow) or window is None:
+        return tag
+    start = window.start.to_utc_datetime().strftime("%Y%m%dT%H%M%S")
+    index = getattr(pane, "index", 0) or 0
+    return "-".join(t for t in (tag, f"w{start}", f"p{index}") if t)
 
 
 class WriteFilesFn(beam.DoFn):
