@@ -83,7 +83,7 @@ class Config:
     s3: S3Config = field(default_factory=S3Config)
     stack: StackConfig = field(default_factory=StackConfig)
     spacy_model: str = "en_core_web_sm"
-    near_duplicate_threshold: float = 0.5
+    near_duplicate_threshold: float = 0.4  # tuned in benchmarks/quality/near_dup_variants.py
     max_body_bytes: int = 20_000_000  # larger inputs go to dead letters (hostile-page guard)
 
     @classmethod

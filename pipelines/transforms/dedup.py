@@ -1,0 +1,397 @@
+"""DeduplicateArticles: drop exact duplicates, mark (or drop) near-duplicates, first seen wins.
+
+In: PCollection[Article] (cleaned: article_id, content_fingerprint, ingested_at set), or a dict
+``{"articles": ..., "previous": ...}``. `previous` (also accepted in ``__init__``) is an optional
+PCollection[IndexEntry]: the fingerprint index of articles admitted by earlier runs.
+
+Out (`DedupResult`, a NamedTuple of PCollections):
+- `articles`: Article. Exact duplicates removed; a near-duplicate keeps `duplicate_of` and
+  `duplicate_similarity` set (near_duplicates="mark") or is left out ("drop").
+- `duplicates`: pipelines.core.records.Duplicate, one per exact or near duplicate found.
+- `index`: IndexEntry for every article in `articles`, to append to the fingerprint index.
+- `dead_letter`: DeadLetter (step "dedup": missing_article_id, missing_fingerprint,
+  empty_text), with the article text as raw.
+
+Every decision is made on keyed groups, never in process-global state, so it is correct on
+any number of workers:
+
+1. Sign: validate and compute the MinHash signature (pipelines.core.dedup.signature).
+2. GroupById (CoGroupByKey with the index by article_id): an id already in the index is not
+   re-admitted (re-run, overlapping backfill): counter dedup/already_ingested and a Duplicate
+   of kind "exact" whose duplicate_of is that same id. The same id twice in this input (Kafka
+   redelivery): the first by order key stays, the others are kind "exact" duplicates of that
+   id (dedup/exact and dedup_info/repeated_article_id).
+3. GroupByFingerprint (CoGroupByKey with the index by content_fingerprint): a fingerprint
+   already in the index -> dedup/already_ingested, kind "exact" against the earliest indexed
+   article; otherwise the first seen (core.dedup.order_key) stays and the rest are kind
+   "exact" duplicates of it (dedup/exact). Same canonical_url with the same
+   fingerprint is covered by this key; the same URL with changed text is left to step 4.
+4. Near duplicates: every signature (new, and the index's when its dedup_params match; the
+   index's otherwise only count dedup_info/index_params_mismatch) emits one key per LSH band ->
+   GroupByBand -> within each bucket `core.dedup.bucket_pairs` pairs each later new article
+   with at most max_bucket_compare earliest members (index entries rank first: they are the
+   originals) -> the pairs are joined with both signatures by id (two CoGroupByKeys, so a
+   signature is shuffled per article, not per band) -> estimated Jaccard >= threshold ->
+   PickEarliestOriginal (CombinePerKey min by rank) -> JoinMatches with the articles by id.
+   Chains resolve as core.dedup documents: to the earliest article similar enough.
+
+Already-ingested articles are reported as kind "exact" (the Duplicate schema knows "exact" and
+"near"); the counter dedup/already_ingested tells them apart from exact copies within the
+input. With near_duplicates="drop", dropped near-duplicates are not in `index` (they were not
+admitted): a re-run drops them again and reports them again in `duplicates`, but never adds
+article rows.
+Counters, namespace "dedup": ok (signed), exact (exact duplicates within the input, by
+fingerprint or repeated id), near, already_ingested, articles (admitted to `articles`), and
+one per dead-letter code. Namespace "dedup_info" (diagnostics, not outcomes):
+repeated_article_id, index_params_mismatch, bucket_capped (buckets larger than
+max_bucket_compare + 1, where pairing was capped).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import Any, NamedTuple
+
+import apache_beam as beam
+from apache_beam.metrics import Metrics
+
+from pipelines.core import dedup
+from pipelines.core.errors import ArticleError
+from pipelines.core.records import Article, Duplicate
+from pipelines.transforms.common import DEAD_LETTER, ApplyOrDeadLetter, Clock, utc_now
+
+STEP = "dedup"
+INFO = "dedup_info"  # counters that are neither outcomes nor dead-letter reasons
+MARK, DROP = "mark", "drop"
+_DUPLICATE = "duplicate"
+_INDEX = "index"
+
+# (article, signature bytes): what flows between the grouping stages.
+Signed = tuple[Article, bytes]
+# (rank, signature bytes) per id: what the near-duplicate joins carry.
+SigRecord = tuple[dedup.Rank, bytes]
+
+
+class DedupResult(NamedTuple):
+    """Beam names the outputs after the fields (a NamedTuple is a valid expand() result)."""
+
+    articles: beam.PCollection
+    duplicates: beam.PCollection
+    index: beam.PCollection  # type: ignore[assignment]  # shadows tuple.index on purpose
+    dead_letter: beam.PCollection
+
+
+class _FixedClock:
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at
+
+
+def _rank(article: Article) -> dedup.Rank:
+    return dedup.order_key(article.published_at, article.ingested_at, article.article_id)
+
+
+def _first_seen_key(item: Signed) -> tuple[dedup.Rank, str]:
+    return _rank(item[0]), item[0].content_fingerprint
+
+
+class _Sign:
+    """Validates the fields dedup relies on and computes the signature (ArticleError -> DLQ)."""
+
+    def __init__(self, settings: dedup.DedupSettings) -> None:
+        self.settings = settings
+
+    def __call__(self, article: Article) -> Signed:
+        if not article.article_id:
+            raise ArticleError("missing_article_id", "article has no article_id")
+        if not article.content_fingerprint:
+            raise ArticleError("missing_fingerprint", "article has no content_fingerprint")
+        return article, dedup.signature_to_bytes(dedup.signature(article.text, self.settings))
+
+
+class _ResolveGroup(beam.DoFn):
+    """One CoGroupByKey group of new articles ("new") and index entries ("old") sharing a key:
+    keep the first new one unless the index already has the key; the rest are duplicates."""
+
+    def __init__(self, by: str, now: Clock) -> None:
+        self.now = now
+        self.already = Metrics.counter(STEP, "already_ingested")
+        self.exact = Metrics.counter(STEP, "exact")
+        self.repeated_id = Metrics.counter(INFO, "repeated_article_id") if by == "id" else None
+
+    def process(self, element: tuple[str, dict[str, Iterable[Any]]]) -> Iterator[Any]:
+        _, groups = element
+        new: list[Signed] = sorted(groups["new"], key=_first_seen_key)
+        if not new:
+            return
+        old: list[dedup.IndexEntry] = list(groups["old"])
+        if old:
+            original = min(old, key=lambda e: e.rank()).article_id
+            for article, _sig in new:
+                self.already.inc()
+                yield beam.pvalue.TaggedOutput(_DUPLICATE, self._duplicate(article, original))
+            return
+        first = new[0]
+        yield first
+        for article, _sig in new[1:]:
+            self.exact.inc()
+            if self.repeated_id is not None:
+                self.repeated_id.inc()
+            yield beam.pvalue.TaggedOutput(
+                _DUPLICATE, self._duplicate(article, first[0].article_id)
+            )
+
+    def _duplicate(self, article: Article, original: str) -> Duplicate:
+        return Duplicate(
+            article_id=article.article_id,
+            duplicate_of=original,
+            kind="exact",
+            similarity=1.0,
+            source=article.source,
+            detected_at=self.now(),
+            url=article.url,
+        )
+
+
+class _IndexSignatures(beam.DoFn):
+    """Index entries -> (id, (rank, signature)) when their signatures are comparable."""
+
+    def __init__(self, settings: dedup.DedupSettings) -> None:
+        self.params_id = settings.params_id
+        self.size = 4 * settings.num_perm
+        self.mismatch = Metrics.counter(INFO, "index_params_mismatch")
+
+    def process(self, entry: dedup.IndexEntry) -> Iterator[tuple[str, SigRecord]]:
+        if entry.dedup_params != self.params_id or len(entry.signature) != self.size:
+            self.mismatch.inc()  # still blocks re-admission by id/fingerprint (steps 2-3)
+            return
+        yield entry.article_id, (entry.rank(), entry.signature)
+
+
+class _BandKeys(beam.DoFn):
+    def __init__(self, settings: dedup.DedupSettings) -> None:
+        self.bands, self.rows = settings.lsh
+
+    def process(
+        self, element: tuple[str, SigRecord]
+    ) -> Iterator[tuple[bytes, tuple[dedup.Rank, str]]]:
+        article_id, (rank, sig) = element
+        for key in dedup.band_keys(dedup.signature_from_bytes(sig), self.bands, self.rows):
+            yield key, (rank, article_id)
+
+
+class _PairBucket(beam.DoFn):
+    """One LSH bucket -> (later_id, earlier ids to verify) per later member: one element per
+    member and bucket (not per pair), since big clusters share most buckets and pairs."""
+
+    def __init__(self, max_compare: int) -> None:
+        self.max_compare = max_compare
+        self.capped = Metrics.counter(INFO, "bucket_capped")
+
+    def process(
+        self, element: tuple[bytes, Iterable[tuple[dedup.Rank, str]]]
+    ) -> Iterator[tuple[str, tuple[str, ...]]]:
+        members = list(element[1])
+        if len(members) < 2:
+            return
+        if len(members) > self.max_compare + 1:
+            self.capped.inc()
+        earlier: dict[str, list[str]] = {}
+        for later, other, _rank in dedup.bucket_pairs(members, self.max_compare):
+            earlier.setdefault(later, []).append(other)
+        for later, others in earlier.items():
+            yield later, tuple(others)
+
+
+def _attach_later_signature(
+    element: tuple[str, dict[str, Iterable[Any]]],
+) -> Iterator[tuple[str, tuple[str, bytes]]]:
+    """(later_id, {sig, earlier id tuples}) -> (earlier_id, (later_id, later signature)), once
+    per distinct pair."""
+    later, groups = element
+    sigs = list(groups["sig"])
+    if not sigs:
+        return
+    later_sig = min(sigs)[1]
+    for earlier in {e for others in groups["earlier"] for e in others}:
+        yield earlier, (later, later_sig)
+
+
+class _Verify(beam.DoFn):
+    """(earlier_id, {sig, laters}) -> (later_id, (earlier rank, earlier_id, similarity))."""
+
+    def __init__(self, threshold: float) -> None:
+        self.threshold = threshold
+
+    def process(
+        self, element: tuple[str, dict[str, Iterable[Any]]]
+    ) -> Iterator[tuple[str, tuple[dedup.Rank, str, float]]]:
+        earlier, groups = element
+        sigs = list(groups["sig"])
+        if not sigs:
+            return
+        rank, raw = min(sigs)
+        earlier_sig = dedup.signature_from_bytes(raw)
+        for later, later_raw in groups["later"]:
+            sim = dedup.estimated_jaccard(dedup.signature_from_bytes(later_raw), earlier_sig)
+            if sim >= self.threshold:
+                yield later, (rank, earlier, sim)
+
+
+class _Finish(beam.DoFn):
+    """(id, {article, match}) -> marked/dropped Article, near Duplicate, IndexEntry."""
+
+    def __init__(self, settings: dedup.DedupSettings, near_duplicates: str, now: Clock) -> None:
+        self.params_id = settings.params_id
+        self.drop = near_duplicates == DROP
+        self.now = now
+        self.near = Metrics.counter(STEP, "near")
+        self.admitted = Metrics.counter(STEP, "articles")
+
+    def process(self, element: tuple[str, dict[str, Iterable[Any]]]) -> Iterator[Any]:
+        _, groups = element
+        matches = list(groups["match"])
+        for article, sig in groups["article"]:  # exactly one after steps 2-3
+            if matches:
+                _rank, original, sim = min(matches)
+                self.near.inc()
+                yield beam.pvalue.TaggedOutput(
+                    _DUPLICATE,
+                    Duplicate(
+                        article_id=article.article_id,
+                        duplicate_of=original,
+                        kind="near",
+                        similarity=sim,
+                        source=article.source,
+                        detected_at=self.now(),
+                        url=article.url,
+                    ),
+                )
+                if self.drop:
+                    continue
+                article = dataclasses.replace(
+                    article, duplicate_of=original, duplicate_similarity=sim
+                )
+            self.admitted.inc()
+            yield beam.pvalue.TaggedOutput(_INDEX, self._entry(article, sig))
+            yield article
+
+    def _entry(self, article: Article, sig: bytes) -> dedup.IndexEntry:
+        return dedup.IndexEntry(
+            article_id=article.article_id,
+            content_fingerprint=article.content_fingerprint,
+            signature=sig,
+            canonical_url=article.canonical_url,
+            published_at=article.published_at,
+            ingested_at=article.ingested_at,
+            duplicate_of=article.duplicate_of,
+            dedup_params=self.params_id,
+        )
+
+
+class DeduplicateArticles(beam.PTransform):
+    def __init__(
+        self,
+        settings: dedup.DedupSettings | None = None,
+        near_duplicates: str = MARK,
+        now: Clock | datetime = utc_now,
+        previous: beam.PCollection | None = None,
+    ) -> None:
+        super().__init__()
+        if near_duplicates not in (MARK, DROP):
+            raise ValueError(f"near_duplicates must be {MARK!r} or {DROP!r}")
+        self.settings = settings or dedup.DedupSettings()
+        self.near_duplicates = near_duplicates
+        self.now: Clock = _FixedClock(now) if isinstance(now, datetime) else now
+        self.previous = previous
+
+    def expand(self, pvalueish: Any) -> DedupResult:
+        if isinstance(pvalueish, dict):
+            articles = pvalueish["articles"]
+            previous = pvalueish.get("previous", self.previous)
+        else:
+            articles, previous = pvalueish, self.previous
+        p = articles.pipeline
+        if previous is None:
+            previous = p | "NoPreviousIndex" >> beam.Create([])
+        s = self.settings
+
+        signed = articles | "SignArticles" >> beam.ParDo(
+            ApplyOrDeadLetter(STEP, _Sign(s), self.now)
+        ).with_outputs(DEAD_LETTER, main="signed")
+
+        # Exact: by article_id, then by content fingerprint; the index takes part in both.
+        by_id = (
+            {
+                "new": signed.signed | "KeyNewById" >> beam.Map(lambda x: (x[0].article_id, x)),
+                "old": previous | "KeyOldById" >> beam.Map(lambda e: (e.article_id, e)),
+            }
+            | "GroupById" >> beam.CoGroupByKey()
+            | "DropKnownIds"
+            >> beam.ParDo(_ResolveGroup("id", self.now)).with_outputs(_DUPLICATE, main="kept")
+        )
+        by_fp = (
+            {
+                "new": by_id.kept
+                | "KeyNewByFingerprint" >> beam.Map(lambda x: (x[0].content_fingerprint, x)),
+                "old": previous
+                | "KeyOldByFingerprint" >> beam.Map(lambda e: (e.content_fingerprint, e)),
+            }
+            | "GroupByFingerprint" >> beam.CoGroupByKey()
+            | "KeepFirstSeen"
+            >> beam.ParDo(_ResolveGroup("fingerprint", self.now)).with_outputs(
+                _DUPLICATE, main="kept"
+            )
+        )
+        survivors = by_fp.kept
+
+        # Near: LSH buckets over new and indexed signatures, verified pairs, earliest original.
+        new_sigs = survivors | "NewSignatures" >> beam.Map(
+            lambda x: (x[0].article_id, (_rank(x[0]), x[1]))
+        )
+        old_sigs = previous | "IndexSignatures" >> beam.ParDo(_IndexSignatures(s))
+        sigs = (new_sigs, old_sigs) | "AllSignatures" >> beam.Flatten()
+        pairs = (
+            sigs
+            | "EmitBandKeys" >> beam.ParDo(_BandKeys(s))
+            | "GroupByBand" >> beam.GroupByKey()
+            | "PairWithinBuckets" >> beam.ParDo(_PairBucket(s.max_bucket_compare))
+        )
+        matches = (
+            {"sig": sigs, "earlier": pairs}
+            | "GroupPairsByLater" >> beam.CoGroupByKey()
+            | "AttachLaterSignature" >> beam.FlatMap(_attach_later_signature)
+        )
+        best = (
+            {"sig": sigs, "later": matches}
+            | "GroupPairsByEarlier" >> beam.CoGroupByKey()
+            | "VerifySimilarity" >> beam.ParDo(_Verify(s.threshold))
+            | "PickEarliestOriginal" >> beam.CombinePerKey(min)
+        )
+        finished = (
+            {
+                "article": survivors
+                | "KeyArticlesById" >> beam.Map(lambda x: (x[0].article_id, x)),
+                "match": best,
+            }
+            | "JoinMatches" >> beam.CoGroupByKey()
+            | "MarkNearDuplicates"
+            >> beam.ParDo(_Finish(s, self.near_duplicates, self.now)).with_outputs(
+                _DUPLICATE, _INDEX, main="articles"
+            )
+        )
+        duplicates = (
+            by_id[_DUPLICATE],
+            by_fp[_DUPLICATE],
+            finished[_DUPLICATE],
+        ) | "AllDuplicates" >> beam.Flatten()
+        return DedupResult(
+            articles=finished.articles,
+            duplicates=duplicates,
+            index=finished[_INDEX],
+            dead_letter=signed[DEAD_LETTER],
+        )

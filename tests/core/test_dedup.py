@@ -1,0 +1,344 @@
+from __future__ import annotations
+
+import dataclasses
+import random
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import pytest
+
+from pipelines.core import dedup
+from pipelines.core.errors import ArticleError
+
+T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+S = dedup.DedupSettings()
+
+# Synthetic stories written for these tests. STORM_A and STORM_B cover the same event (same
+# place, names, numbers) but are written independently: they must stay apart.
+STORM_A = """\
+A powerful storm swept across the northern coast of Lakeland on Sunday night, cutting power to
+about 40,000 homes and forcing the closure of two ferry routes, the regional utility said.
+Wind gusts of up to 110 kilometres per hour were recorded at the harbour in Port Selby, where
+fishing boats were pulled ashore as a precaution and several warehouses lost their roofs.
+"Our crews worked through the night and will keep going until every household is reconnected,"
+said Maria Okafor, a spokeswoman for Northern Grid, adding that most customers should have
+electricity again by Tuesday evening.
+Schools in three districts stayed closed on Monday while engineers inspected buildings for
+damage. The coast guard said it had rescued four people from a sailing yacht that lost its mast
+off Cape Mirren, and that all of them were in good condition.
+Forecasters expect calmer weather later in the week but warned that heavy rain could still cause
+local flooding along the Selby river, where water levels are already above the seasonal average.
+The regional government said it would release emergency funds to help small businesses repair
+storm damage and asked residents to report fallen power lines rather than approach them.
+"""
+
+STORM_B = """\
+Residents of Port Selby spent Monday clearing debris after a night of violent winds left much of
+Lakeland's northern coast in the dark.
+Northern Grid reported that roughly 40,000 customers lost power at the height of the storm, and
+spokeswoman Maria Okafor told reporters that repairs could take until Tuesday.
+Ferry services to the islands were suspended, stranding dozens of travellers in the terminal,
+and local officials opened a sports hall where families without heating could stay overnight.
+In the old town, a bakery owner described watching part of his neighbour's roof fly across the
+street shortly after midnight. "I have lived here for forty years and never seen anything like
+it," he said, sweeping glass from the pavement.
+The coast guard confirmed that four sailors were brought to safety near Cape Mirren.
+Meteorologists said the storm was unusually strong for early spring and that another band of
+rain would reach the coast on Thursday, raising the risk of flooding along the river.
+"""
+
+BUDGET = """\
+The city council of Ashford approved a budget of 2.3 billion for next year after a twelve-hour
+debate that ended shortly before dawn on Wednesday.
+The plan raises spending on public transport by eight percent and funds the hiring of 300
+teachers, while postponing the renovation of the central library for at least two years.
+Opposition members criticised the decision to increase parking fees in the city centre, arguing
+that it would hurt shop owners who are still recovering from a difficult winter.
+Mayor Helen Varga said the budget balanced ambition with caution. "We are investing in the
+things residents told us matter most: buses that come on time and classrooms that are not
+overcrowded," she said.
+A final vote on a separate proposal to build a new swimming pool in the eastern district was
+delayed until March, when the council expects updated cost estimates from its engineers.
+"""
+
+
+def republish(text: str) -> str:
+    """A typical outlet copy: new headline and footer, last paragraph cut, light copy edits."""
+    paragraphs = text.strip().split("\n")
+    body = "\n".join(paragraphs[:-2])  # the story's last lines cut
+    body = body.replace(" said", " says").replace("percent", "per cent")
+    return (
+        "UPDATE - Storm latest: what we know so far\n"
+        + body
+        + "\nFollow us for more breaking news from the region."
+    )
+
+
+def cand(article_id: str, text: str, minutes: int, *, previous: bool = False) -> dedup.Candidate:
+    rank = dedup.order_key(T0 + timedelta(minutes=minutes), T0, article_id, previous=previous)
+    return dedup.Candidate(article_id, rank, dedup.signature(text, S))
+
+
+# --- shingles and hashes -------------------------------------------------------------------
+
+
+def test_tokens_casefold_and_word_characters() -> None:
+    assert dedup.tokens("Straße, CAFÉ-au-lait; snake_case 42!") == [
+        "strasse",
+        "café",
+        "au",
+        "lait",
+        "snake_case",
+        "42",
+    ]
+
+
+def test_shingles_of_short_text_is_one_shingle() -> None:
+    assert dedup.shingles("a b c d", 3) == {("a", "b", "c"), ("b", "c", "d")}
+    assert dedup.shingles("Hello world", 3) == {("hello", "world")}
+    assert dedup.shingles("...", 3) == set()
+
+
+def _reference_token_hash(token: str) -> int:
+    h = 0
+    for j, ch in enumerate(token):
+        h = (h + ord(ch) * pow(dedup._TOKEN_MUL, j, 1 << 64)) % (1 << 64)
+    return h
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Plain ASCII words, numbers 2026 and under_scores.",
+        "Ünïcödé Straße ﬁnance İstanbul — ДОБРЫЙ день 北京 ١٢٣",
+        "astral 𝔘nicode 𝟙 ①② and emoji 🙂 between words",
+        "   leading and trailing   ",
+        "",
+    ],
+)
+def test_token_hashes_match_regex_tokens(text: str) -> None:
+    # The numpy tokenizer must find exactly the regex tokens and hash them as documented.
+    expected = [_reference_token_hash(t) for t in dedup.tokens(text)]
+    assert dedup.token_hashes(text).tolist() == expected
+
+
+def test_signature_is_stable_across_processes_and_releases() -> None:
+    # Golden values: a change here invalidates every stored fingerprint index.
+    sig = dedup.signature("The quick brown fox jumps over the lazy dog near the river bank.", S)
+    assert sig.dtype == np.uint32 and len(sig) == 128
+    assert sig[:6].tolist() == [497037549, 540420940, 211752090, 471237239, 486511001, 207661745]
+    assert S.params_id == "minhash-v1-k3-p128-s5eedd1ce-c500000"
+
+
+def test_empty_text_raises_article_error() -> None:
+    with pytest.raises(ArticleError) as err:
+        dedup.signature(" -- !! -- ", S)
+    assert err.value.code == "empty_text"
+
+
+def test_short_text_has_a_signature_distinct_from_its_words_in_a_longer_text() -> None:
+    short = dedup.signature("Breaking news", S)
+    longer = dedup.signature("Breaking news from the coast", S)
+    assert dedup.estimated_jaccard(short, short) == 1.0
+    assert dedup.estimated_jaccard(short, longer) < 0.5
+
+
+def test_estimated_jaccard_tracks_exact_jaccard() -> None:
+    rng = random.Random(7)
+    vocab = [f"w{i}" for i in range(5000)]
+    base = [rng.choice(vocab) for _ in range(600)]
+    for keep in (300, 450, 550):
+        other = base[:keep] + [rng.choice(vocab) for _ in range(600 - keep)]
+        a, b = " ".join(base), " ".join(other)
+        exact = dedup.jaccard(dedup.shingles(a, 3), dedup.shingles(b, 3))
+        estimate = dedup.estimated_jaccard(dedup.signature(a, S), dedup.signature(b, S))
+        assert abs(estimate - exact) < 0.12  # about 3 standard deviations at num_perm=128
+
+
+def test_long_texts_are_signed_in_blocks_like_short_ones() -> None:
+    words = " ".join(f"token{i}" for i in range(5000))  # > one block of shingles
+    hashes = dedup.shingle_hashes(words, 3)
+    whole = dedup.minhash(hashes, 128, S.seed)
+    a, b = dedup._permutations(128, S.seed)
+    direct = ((a * hashes).astype(np.uint64) + b).min(axis=1) >> np.uint64(32)
+    assert whole.tolist() == direct.astype(np.uint32).tolist()
+
+
+def test_max_chars_limits_what_is_shingled() -> None:
+    capped = dedup.DedupSettings(max_chars=20)
+    assert dedup.estimated_jaccard(
+        dedup.signature("alpha beta gamma delta epsilon zeta eta theta", capped),
+        dedup.signature("alpha beta gamma delta iota kappa lambda mu", capped),
+    ) == pytest.approx(1.0)
+
+
+def test_signature_bytes_roundtrip_and_length_check() -> None:
+    sig = dedup.signature(BUDGET, S)
+    raw = dedup.signature_to_bytes(sig)
+    assert len(raw) == 4 * S.num_perm
+    assert (dedup.signature_from_bytes(raw, S.num_perm) == sig).all()
+    with pytest.raises(ArticleError) as err:
+        dedup.signature_from_bytes(raw[:-4], S.num_perm)
+    assert err.value.code == "bad_signature"
+
+
+# --- LSH -----------------------------------------------------------------------------------
+
+
+def test_lsh_params_favour_recall_at_the_threshold() -> None:
+    assert dedup.lsh_params(0.5, 128) == (42, 3)
+    for threshold in (0.3, 0.4, 0.5, 0.7, 0.9):
+        bands, rows = dedup.lsh_params(threshold, 128)
+        assert bands * rows <= 128
+        assert dedup.candidate_probability(threshold, bands, rows) >= 0.99
+        # and rows is the largest that still reaches 0.99
+        assert dedup.candidate_probability(threshold, 128 // (rows + 1), rows + 1) < 0.99
+    assert S.lsh == dedup.lsh_params(S.threshold, S.num_perm) == (64, 2)
+    # replace() re-derives bands/rows for the new threshold; explicit values are kept
+    assert dataclasses.replace(S, threshold=0.5).lsh == (42, 3)
+    assert dedup.DedupSettings(bands=16, rows=8).lsh == (16, 8)
+
+
+def test_settings_reject_bad_values() -> None:
+    with pytest.raises(ValueError):
+        dedup.DedupSettings(threshold=0.0)
+    with pytest.raises(ValueError):
+        dedup.DedupSettings(bands=50, rows=3)
+    with pytest.raises(ValueError):
+        dedup.DedupSettings(bands=50)
+
+
+def test_band_keys() -> None:
+    sig = dedup.signature(BUDGET, S)
+    keys = dedup.band_keys(sig, 4, 3)
+    assert len(keys) == 4 and len(set(keys)) == 4
+    assert all(len(k) == 2 + 4 * 3 for k in keys)
+    same = np.zeros(12, dtype=np.uint32)
+    assert len(set(dedup.band_keys(same, 4, 3))) == 4  # the band number keeps bands apart
+    changed = sig.copy()
+    changed[4] += 1  # inside band 1
+    new_keys = dedup.band_keys(changed, 4, 3)
+    assert [a == b for a, b in zip(keys, new_keys, strict=True)] == [True, False, True, True]
+    with pytest.raises(ValueError):
+        dedup.band_keys(sig, 50, 3)
+
+
+# --- ordering and the index ----------------------------------------------------------------
+
+
+def test_order_key_first_seen() -> None:
+    early, late = T0, T0 + timedelta(hours=1)
+    assert dedup.order_key(early, late, "z") < dedup.order_key(late, early, "a")
+    assert dedup.order_key(late, late, "z") < dedup.order_key(None, early, "a")  # None last
+    assert dedup.order_key(None, early, "z") < dedup.order_key(None, late, "a")
+    assert dedup.order_key(early, early, "a") < dedup.order_key(early, early, "b")
+    naive = datetime(2026, 3, 1, 12, 0)
+    assert dedup.order_key(naive, T0, "a") == dedup.order_key(T0, T0, "a")
+    previous = dedup.order_key(None, None, "z", previous=True)
+    assert previous < dedup.order_key(early, early, "a")
+    assert dedup.is_previous(previous) and not dedup.is_previous(dedup.order_key(None, T0, "a"))
+
+
+def test_index_entry_dict_roundtrip() -> None:
+    entry = dedup.IndexEntry(
+        article_id="a1",
+        content_fingerprint="fp",
+        signature=dedup.signature_to_bytes(dedup.signature(BUDGET, S)),
+        canonical_url="https://example.org/a1",
+        published_at=T0,
+        ingested_at=T0 + timedelta(minutes=5),
+        duplicate_of=None,
+        dedup_params=S.params_id,
+    )
+    assert dedup.IndexEntry.from_dict(entry.to_dict()) == entry
+    as_parquet = entry.to_dict() | {"published_at": T0.replace(tzinfo=None), "dedup_params": None}
+    back = dedup.IndexEntry.from_dict(as_parquet)
+    assert back.published_at == T0 and back.published_at.tzinfo is not None
+    assert back.dedup_params == ""
+    assert entry.rank() == dedup.order_key(
+        entry.published_at, entry.ingested_at, "a1", previous=True
+    )
+
+
+# --- decisions -----------------------------------------------------------------------------
+
+
+def test_bucket_pairs_caps_work_and_never_pairs_a_later_index_entry() -> None:
+    members = [(dedup.order_key(T0 + timedelta(minutes=i), T0, f"n{i}"), f"n{i}") for i in range(6)]
+    old = (dedup.order_key(T0, T0, "old", previous=True), "old")
+    random.Random(3).shuffle(members)
+    pairs = list(dedup.bucket_pairs([*members, old], max_compare=2))
+    assert all(later != "old" for later, _, _ in pairs)
+    # each later member is paired with the two earliest: the index entry, then n0
+    assert sorted((a, b) for a, b, _ in pairs) == sorted(
+        [("n0", "old")] + [(f"n{i}", e) for i in range(1, 6) for e in ("old", "n0")]
+    )
+
+
+def test_republished_copy_is_found_and_first_seen_wins() -> None:
+    original = cand("orig", STORM_A, 0)
+    copy = cand("copy", republish(STORM_A), 30)
+    exact = dedup.jaccard(dedup.shingles(STORM_A, 3), dedup.shingles(republish(STORM_A), 3))
+    assert exact > S.threshold
+    for order in ([original, copy], [copy, original]):
+        matches = dedup.near_duplicate_matches(order, S)
+        assert set(matches) == {"copy"}
+        assert matches["copy"].duplicate_of == "orig"
+        assert matches["copy"].similarity >= S.threshold
+        assert [m.article_id for m in dedup.find_near_duplicates(order, S)] == ["copy"]
+
+
+def test_same_topic_different_stories_stay_apart() -> None:
+    a, b = dedup.shingles(STORM_A, 3), dedup.shingles(STORM_B, 3)
+    assert dedup.jaccard(a, b) < 0.1
+    items = [cand("a", STORM_A, 0), cand("b", STORM_B, 5), cand("c", BUDGET, 10)]
+    assert dedup.near_duplicate_matches(items, S) == {}
+    assert dedup.find_near_duplicates(items, S) == []
+
+
+def test_index_entry_stays_the_original_even_if_published_later() -> None:
+    indexed = cand("indexed", STORM_A, 500, previous=True)
+    new = cand("new", republish(STORM_A), 0)
+    matches = dedup.near_duplicate_matches([new, indexed], S)
+    assert matches["new"].duplicate_of == "indexed"
+
+
+def test_chain_resolves_to_the_earliest_similar_article() -> None:
+    # b is a trimmed copy of a; c is a trimmed copy of b. c is close enough to a -> a.
+    a_text = STORM_A
+    b_text = "\n".join(STORM_A.strip().split("\n")[:-1])
+    c_text = "\n".join(STORM_A.strip().split("\n")[:-2])
+    matches = dedup.near_duplicate_matches(
+        [cand("c", c_text, 20), cand("b", b_text, 10), cand("a", a_text, 0)], S
+    )
+    assert matches["b"].duplicate_of == "a"
+    assert matches["c"].duplicate_of == "a"
+
+
+def test_chain_stops_where_similarity_stops() -> None:
+    # Nested copies: b = the first half of a, c = the first half of b. c is close to b but not
+    # to a, so c points at b (and b at a): similarity is not assumed to be transitive.
+    paragraphs = [" ".join(f"p{i}w{j}" for j in range(20)) for i in range(26)]
+    a_text = "\n".join(paragraphs)
+    b_text = "\n".join(paragraphs[:14])
+    c_text = "\n".join(paragraphs[:8])
+
+    def exact(x: str, y: str) -> float:
+        return dedup.jaccard(dedup.shingles(x, 3), dedup.shingles(y, 3))
+
+    assert exact(b_text, a_text) > S.threshold + 0.08
+    assert exact(c_text, b_text) > S.threshold + 0.08
+    assert exact(c_text, a_text) < S.threshold - 0.08
+    matches = dedup.near_duplicate_matches(
+        [cand("c", c_text, 20), cand("a", a_text, 0), cand("b", b_text, 10)], S
+    )
+    assert matches["b"].duplicate_of == "a"
+    assert matches["c"].duplicate_of == "b"
+
+
+def test_earliest_match() -> None:
+    r1 = dedup.order_key(T0, T0, "x")
+    r2 = dedup.order_key(T0 + timedelta(1), T0, "y")
+    m1, m2 = dedup.Match("z", "x", 0.6, r1), dedup.Match("z", "y", 0.9, r2)
+    assert dedup.earliest_match([m2, m1]) == m1
+    assert dedup.earliest_match([]) is None

@@ -1,0 +1,335 @@
+from __future__ import annotations
+
+import dataclasses
+import random
+from datetime import UTC, datetime, timedelta
+
+import apache_beam as beam
+import pytest
+from apache_beam.metrics.metric import MetricsFilter
+from apache_beam.testing.test_pipeline import TestPipeline
+from apache_beam.testing.util import assert_that, equal_to
+
+from pipelines.core import dedup
+from pipelines.core.records import Article
+from pipelines.transforms.dedup import DeduplicateArticles
+
+NOW = datetime(2026, 2, 1, tzinfo=UTC)
+T0 = datetime(2026, 1, 31, 8, 0, tzinfo=UTC)
+S = dedup.DedupSettings()
+
+# Synthetic stories written for these tests.
+RAIL = (
+    "Train services between Harlow Junction and the coast will be cut by half from next "
+    "month while engineers replace a bridge that was damaged by floods in the autumn, the "
+    "rail operator said on Friday. Passengers were told to expect replacement buses at "
+    "weekends and longer journey times during the morning peak. The operator said the work "
+    "would cost about 18 million and should be finished before the summer holidays, when "
+    "traffic to the beaches usually doubles. Commuter groups criticised the short notice and "
+    "asked for cheaper season tickets while the timetable is reduced. A spokesman for the "
+    "regional transport authority said it would review the fares in April."
+)
+LIBRARY = (
+    "A public library in the village of Eastmere has reopened after a two-year renovation "
+    "paid for largely by donations from residents. The building now has a reading garden, a "
+    "room for homework clubs and solar panels that cover most of its electricity needs. "
+    "Volunteers carried more than 9,000 books back onto the shelves over the weekend, and the "
+    "first visitors queued before the doors opened on Saturday morning. The head librarian "
+    "said membership had already grown by a third since the reopening was announced, with "
+    "many families signing up their children for the first time."
+)
+ROBOTICS = (
+    "Students from Kelton Technical College won the national robotics final with a machine "
+    "that sorts recycling by colour and material in under a second. The team of six built "
+    "the robot over eight months in a converted garage, using parts from old printers and a "
+    "camera borrowed from the photography department. Judges praised the design for being "
+    "cheap to copy, and the college said it would publish the plans online so that schools "
+    "elsewhere could build their own versions for classroom projects next year."
+)
+
+
+def copy_of(text: str) -> str:
+    """An outlet's copy: new headline and footer, the last sentence cut, a word or two changed."""
+    body = text.rsplit(". ", 1)[0] + "."
+    body = body.replace(" said", " says").replace("about", "around")
+    return "Latest news: what changes for travellers\n" + body + "\nShare this story."
+
+
+def art(
+    article_id: str,
+    text: str,
+    *,
+    fp: str | None = None,
+    published: int | None = 0,
+    ingested: int = 0,
+    url: str | None = None,
+) -> Article:
+    return Article(
+        article_id=article_id,
+        text=text,
+        source="test",
+        ingested_at=NOW + timedelta(minutes=ingested),
+        content_fingerprint=fp if fp is not None else f"fp-{article_id}",
+        published_at=None if published is None else T0 + timedelta(minutes=published),
+        url=url,
+    )
+
+
+def entry(article: Article, settings: dedup.DedupSettings = S) -> dedup.IndexEntry:
+    return dedup.IndexEntry(
+        article_id=article.article_id,
+        content_fingerprint=article.content_fingerprint,
+        signature=dedup.signature_to_bytes(dedup.signature(article.text, settings)),
+        published_at=article.published_at,
+        ingested_at=article.ingested_at,
+        dedup_params=settings.params_id,
+    )
+
+
+def ids(pcoll: beam.PCollection, label: str) -> beam.PCollection:
+    return pcoll | label >> beam.Map(lambda a: (a.article_id, a.duplicate_of))
+
+
+def dup_rows(pcoll: beam.PCollection, label: str) -> beam.PCollection:
+    return pcoll | label >> beam.Map(lambda d: (d.article_id, d.duplicate_of, d.kind))
+
+
+def test_copies_in_the_fixture_are_near_but_not_exact() -> None:
+    for text in (RAIL, LIBRARY):
+        sim = dedup.jaccard(dedup.shingles(text, 3), dedup.shingles(copy_of(text), 3))
+        assert S.threshold + 0.1 < sim < 1.0
+
+
+def test_exact_and_near_duplicates_first_seen_wins_in_any_input_order() -> None:
+    articles = [
+        art("rail-wire", RAIL, published=0),
+        art("rail-copy", copy_of(RAIL), published=45),
+        art("rail-again", RAIL, fp="fp-rail-wire", published=90),  # exact: same fingerprint
+        art("lib-late", copy_of(LIBRARY), published=10, ingested=5),
+        art("lib-first", LIBRARY, published=10, ingested=1),  # same time: ingested earlier wins
+        art("robots", ROBOTICS, published=None),
+        art("lib-undated", LIBRARY + " Updated.", published=None, ingested=-60),  # None last
+    ]
+    with TestPipeline() as p:
+        for order in ("Given", "Reversed", "Shuffled"):
+            _check_first_seen(p, articles, order)
+
+
+def _check_first_seen(p: beam.Pipeline, articles: list[Article], order: str) -> None:
+    articles = list(reversed(articles)) if order == "Reversed" else list(articles)
+    if order == "Shuffled":
+        random.Random(5).shuffle(articles)
+    out = (
+        p
+        | f"Create{order}" >> beam.Create(articles, reshuffle=False)
+        | (f"Dedup{order}" >> DeduplicateArticles(S, now=NOW))
+    )
+    assert_that(
+        ids(out.articles, f"{order}ArticleIds"),
+        equal_to(
+            [
+                ("rail-wire", None),
+                ("rail-copy", "rail-wire"),
+                ("lib-first", None),
+                ("lib-late", "lib-first"),
+                ("lib-undated", "lib-first"),
+                ("robots", None),
+            ]
+        ),
+        label=f"{order}CheckArticles",
+    )
+    assert_that(
+        dup_rows(out.duplicates, f"{order}DupRows"),
+        equal_to(
+            [
+                ("rail-again", "rail-wire", "exact"),
+                ("rail-copy", "rail-wire", "near"),
+                ("lib-late", "lib-first", "near"),
+                ("lib-undated", "lib-first", "near"),
+            ]
+        ),
+        label=f"{order}CheckDuplicates",
+    )
+    assert_that(
+        out.index
+        | f"{order}IndexRows" >> beam.Map(lambda e: (e.article_id, e.duplicate_of, e.dedup_params)),
+        equal_to(
+            [
+                ("rail-wire", None, S.params_id),
+                ("rail-copy", "rail-wire", S.params_id),
+                ("lib-first", None, S.params_id),
+                ("lib-late", "lib-first", S.params_id),
+                ("lib-undated", "lib-first", S.params_id),
+                ("robots", None, S.params_id),
+            ]
+        ),
+        label=f"{order}CheckIndex",
+    )
+    assert_that(out.dead_letter, equal_to([]), label=f"{order}NoDeadLetters")
+
+
+def test_near_duplicate_fields_and_drop_mode() -> None:
+    articles = [art("wire", RAIL, published=0), art("copy", copy_of(RAIL), published=5)]
+    expected_sim = dedup.estimated_jaccard(
+        dedup.signature(RAIL, S), dedup.signature(copy_of(RAIL), S)
+    )
+    with TestPipeline() as p:
+        source = p | beam.Create(articles, reshuffle=False)
+        marked = source | "Mark" >> DeduplicateArticles(S, near_duplicates="mark", now=NOW)
+        dropped = source | "Drop" >> DeduplicateArticles(S, near_duplicates="drop", now=NOW)
+        assert_that(
+            marked.articles
+            | "MarkedFields" >> beam.Map(lambda a: (a.article_id, a.duplicate_similarity)),
+            equal_to([("wire", None), ("copy", expected_sim)]),
+            label="CheckMarked",
+        )
+        assert_that(ids(dropped.articles, "DroppedIds"), equal_to([("wire", None)]), label="D1")
+        assert_that(
+            dropped.duplicates
+            | beam.Map(
+                lambda d: (d.article_id, d.duplicate_of, d.kind, d.similarity, d.detected_at)
+            ),
+            equal_to([("copy", "wire", "near", expected_sim, NOW)]),
+            label="CheckDroppedDuplicate",
+        )
+        assert_that(
+            dropped.index | beam.Map(lambda e: e.article_id), equal_to(["wire"]), label="D2"
+        )
+
+
+def test_previous_index_blocks_readmission_and_stays_the_original() -> None:
+    old_rail = art("rail-wire", RAIL, published=0)
+    old_lib = art("lib-wire", LIBRARY, published=600)
+    stale = dataclasses.replace(entry(old_lib), dedup_params="minhash-v0")  # other params
+    articles = [
+        old_rail,  # a re-run: same id
+        art("rail-mirror", RAIL, fp="fp-rail-wire", published=30),  # same fingerprint
+        art("rail-copy", copy_of(RAIL), published=-30),  # near copy, "published" earlier
+        art("lib-copy", copy_of(LIBRARY), published=700),  # near, but index entry unusable
+        art("robots", ROBOTICS),
+    ]
+    p = TestPipeline()
+    previous = p | "Previous" >> beam.Create([entry(old_rail), stale], reshuffle=False)
+    new = p | "New" >> beam.Create(articles, reshuffle=False)
+    out = {"articles": new, "previous": previous} | DeduplicateArticles(S, now=NOW)
+    assert_that(
+        ids(out.articles, "ArticleIds"),
+        equal_to([("rail-copy", "rail-wire"), ("lib-copy", None), ("robots", None)]),
+        label="CheckArticles",
+    )
+    assert_that(
+        dup_rows(out.duplicates, "DupRows"),
+        equal_to(
+            [
+                ("rail-wire", "rail-wire", "exact"),
+                ("rail-mirror", "rail-wire", "exact"),
+                ("rail-copy", "rail-wire", "near"),
+            ]
+        ),
+        label="CheckDuplicates",
+    )
+    assert_that(
+        out.index | beam.Map(lambda e: e.article_id),
+        equal_to(["rail-copy", "lib-copy", "robots"]),
+        label="CheckIndex",
+    )
+    result = p.run()
+    result.wait_until_finish()
+    counters: dict[tuple[str, str], int] = {}
+    for c in result.metrics().query(MetricsFilter())["counters"]:  # one per step: sum them
+        key = (c.key.metric.namespace, c.key.metric.name)
+        counters[key] = counters.get(key, 0) + c.committed
+    assert counters[("dedup", "already_ingested")] == 2
+    assert counters[("dedup", "near")] == 1
+    assert counters[("dedup", "articles")] == 3
+    assert counters[("dedup_info", "index_params_mismatch")] == 1
+    assert ("dedup", "exact") not in counters
+
+
+def test_previous_given_in_init_and_a_rerun_adds_nothing() -> None:
+    articles = [art("a", RAIL), art("b", LIBRARY), art("c", copy_of(LIBRARY), published=9)]
+    with TestPipeline() as p:
+        previous = p | "Previous" >> beam.Create([entry(a) for a in articles], reshuffle=False)
+        new = p | "New" >> beam.Create(articles, reshuffle=False)
+        out = new | DeduplicateArticles(S, now=NOW, previous=previous)
+        assert_that(out.articles, equal_to([]), label="NoArticles")
+        assert_that(out.index, equal_to([]), label="NoIndex")
+        assert_that(
+            dup_rows(out.duplicates, "DupRows"),
+            equal_to([("a", "a", "exact"), ("b", "b", "exact"), ("c", "c", "exact")]),
+            label="AllAlreadyIngested",
+        )
+
+
+def test_repeated_article_id_keeps_one() -> None:
+    first = art("x", RAIL, ingested=0)
+    redelivered = art("x", RAIL, ingested=3)
+    with TestPipeline() as p:
+        out = (
+            p | beam.Create([redelivered, first], reshuffle=False) | DeduplicateArticles(S, now=NOW)
+        )
+        assert_that(
+            out.articles | beam.Map(lambda a: (a.article_id, a.ingested_at)),
+            equal_to([("x", first.ingested_at)]),
+            label="CheckArticles",
+        )
+        assert_that(
+            dup_rows(out.duplicates, "DupRows"), equal_to([("x", "x", "exact")]), label="Dups"
+        )
+
+
+def test_dead_letters() -> None:
+    articles = [
+        art("ok", ROBOTICS),
+        art("empty", " ... -- "),
+        art("nofp", LIBRARY, fp=""),
+        art("", RAIL),
+    ]
+    with TestPipeline() as p:
+        out = p | beam.Create(articles, reshuffle=False) | DeduplicateArticles(S, now=NOW)
+        assert_that(ids(out.articles, "ArticleIds"), equal_to([("ok", None)]), label="Ok")
+        assert_that(
+            out.dead_letter | beam.Map(lambda d: (d.article_id, d.step, d.error_code, d.failed_at)),
+            equal_to(
+                [
+                    ("empty", "dedup", "empty_text", NOW),
+                    ("nofp", "dedup", "missing_fingerprint", NOW),
+                    ("", "dedup", "missing_article_id", NOW),
+                ]
+            ),
+            label="CheckDeadLetters",
+        )
+
+
+def test_pipeline_agrees_with_the_core_reference() -> None:
+    # Many related texts with chains and shared buckets: the Beam result must equal the
+    # single-process reference in pipelines.core.dedup.
+    rng = random.Random(11)
+    vocab = [f"{rng.choice('bcdfgklmnprst')}{rng.choice('aeiou')}{i}" for i in range(400)]
+    sentences = [" ".join(rng.choices(vocab, k=12)) for _ in range(80)]
+    articles = []
+    for i in range(40):
+        start = rng.randrange(0, len(sentences) - 8)
+        picked = sentences[start : start + rng.randrange(4, 9)]
+        articles.append(art(f"a{i:02d}", ". ".join(picked), published=rng.randrange(0, 300)))
+    candidates = [
+        dedup.Candidate(
+            a.article_id,
+            dedup.order_key(a.published_at, a.ingested_at, a.article_id),
+            dedup.signature(a.text, S),
+        )
+        for a in articles
+    ]
+    reference = dedup.near_duplicate_matches(candidates, S)
+    assert 5 < len(reference) < 35  # the fixture really exercises both outcomes
+    expected = [
+        (a.article_id, getattr(reference.get(a.article_id), "duplicate_of", None)) for a in articles
+    ]
+    with TestPipeline() as p:
+        out = p | beam.Create(articles, reshuffle=False) | DeduplicateArticles(S, now=NOW)
+        assert_that(ids(out.articles, "ArticleIds"), equal_to(expected))
+
+
+def test_rejects_unknown_mode() -> None:
+    with pytest.raises(ValueError):
+        DeduplicateArticles(S, near_duplicates="merge")
