@@ -7,16 +7,13 @@ In: PCollection[RawArticle]. Out: `articles` (Article) and `dead_letter` (DeadLe
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import dataclasses
 
 import apache_beam as beam
 
-from pipelines.core.errors import ArticleError
+from pipelines.core.clean import CleanSettings, clean_article
 from pipelines.core.records import Article, RawArticle
 from pipelines.transforms.common import DEAD_LETTER, ApplyOrDeadLetter, Clock, utc_now
-
-if TYPE_CHECKING:
-    from pipelines.core.clean import CleanSettings
 
 
 class _Clean:
@@ -51,7 +48,10 @@ class CleanArticles(beam.PTransform):
         self.max_body_bytes = max_body_bytes
 
     def expand(self, raws: beam.PCollection) -> beam.pvalue.DoOutputsTuple:
-        clean = _Clean(self.settings, self.now, self.max_body_bytes)
+        settings = dataclasses.replace(
+            self.settings or CleanSettings(), max_body_bytes=self.max_body_bytes
+        )
+        clean = _Clean(settings, self.now)
         return raws | "CleanRawArticles" >> beam.ParDo(
             ApplyOrDeadLetter("clean", clean, self.now)
         ).with_outputs(DEAD_LETTER, main="articles")

@@ -1,0 +1,1 @@
+"""Benchmarks: quality scorers and throughput measurements (not shipped with the pipeline)."""

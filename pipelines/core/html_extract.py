@@ -1,0 +1,507 @@
+"""HTML page -> main text, title, authors, publication date and canonical link.
+
+The boilerplate removal is trafilatura's; this module decides how to call it and cleans up
+after it:
+
+1. `decode_html` turns bytes into text with the declared encoding (argument, BOM or
+   <meta charset>), then strict UTF-8, then charset detection; bytes that decode to binary
+   noise raise ArticleError("undecodable").
+2. The page is parsed once (lxml via trafilatura) and rejected as "not_html" if it is not.
+3. Two general tree fixes: article bodies split into same-class chunks are merged
+   (`merge_split_body`); lists made only of links are dropped (`drop_link_lists`).
+4. trafilatura runs once in the primary mode (default: precision-focused rules without the
+   readability/jusText comparison, comments off, tables on) with metadata; htmldate is asked
+   for the full timestamp, not only the date, and does no free-text guessing.
+5. `boilerplate.clean_paragraphs` drops headline copies, menus, labels, teasers and closing
+   boilerplate lines.
+6. If the filtered text looks poor (under `poor_below_chars`), trafilatura runs again in the
+   fallback mode (default: balanced, with its full readability/jusText cascade) and the
+   longer filtered text wins. About 5% of real pages pay for this second run.
+
+Measured on the 181-page article-extraction benchmark (benchmarks/quality/extraction.py):
+F1 0.980 against 0.953 for trafilatura.extract with default settings.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from lxml.html import Element, HtmlElement
+
+from pipelines.core.boilerplate import clean_paragraphs
+from pipelines.core.dates import LocalDateTime, parse_datetime
+from pipelines.core.errors import ArticleError
+from pipelines.core.textnorm import normalize_line, normalize_text
+
+_META_CHARSET_RE = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE
+)
+_XML_DECL_RE = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""")
+_HTML_SNIFF_RE = re.compile(
+    r"<(?:!doctype\s+html|html|head|body|meta|title|div|p|article|section|main|span|table|"
+    r"br|h[1-6]|a|ul|script|link)[\s>/]",
+    re.IGNORECASE,
+)
+_BINARY_RE = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# WHATWG: browsers decode pages labelled latin-1/ascii as windows-1252.
+_LABEL_ALIASES = {"iso-8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252",
+                  "us-ascii": "cp1252", "ascii": "cp1252", "iso8859-1": "cp1252"}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractorMode:
+    """One way of calling trafilatura."""
+
+    favor_precision: bool = False
+    favor_recall: bool = False
+    fast: bool = False  # skip trafilatura's readability/jusText comparison
+
+
+@dataclass(frozen=True, slots=True)
+class HtmlOptions:
+    """How `extract_html` calls trafilatura and filters its output."""
+
+    # Precision-focused rules only (fast: no readability/jusText comparison on every page).
+    primary: ExtractorMode = ExtractorMode(favor_precision=True, fast=True)
+    # Second run, with trafilatura's full cascade, when the primary text looks poor.
+    fallback: ExtractorMode | None = ExtractorMode()
+    poor_below_chars: int = 600  # "looks poor": less filtered text than this (~100 words)
+    include_tables: bool = True
+    include_comments: bool = False
+    post_filters: bool = True
+    merge_split_body: bool = True  # join article-body chunks split by ad slots
+    drop_link_lists: bool = True  # lists whose every item is a link are navigation
+
+
+@dataclass(slots=True)
+class HtmlDocument:
+    """What one page yields before the CLEAN step assembles an Article."""
+
+    paragraphs: list[str]
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    date: LocalDateTime | None = None
+    canonical_url: str | None = None
+    sitename: str | None = None
+    language: str | None = None  # as declared by the page (<html lang>, og:locale): a hint
+    mode: str = "primary"  # which extractor run produced the text
+
+
+def decode_html(body: bytes, declared: str | None = None) -> str:
+    """Decode a page: BOM, declared encoding, <meta charset>, UTF-8, then detection."""
+    if not body.strip():
+        raise ArticleError("empty_body", "the body is empty")
+    for bom, name in _BOMS:
+        if body.startswith(bom):
+            return _check_text(body.decode(name, errors="replace"))
+    head = body[:4096]
+    labels = [declared]
+    for pattern in (_XML_DECL_RE, _META_CHARSET_RE):
+        m = pattern.search(head)
+        if m:
+            labels.append(m.group(1).decode("ascii", "ignore"))
+    labels.append("utf-8")
+    tried: list[str] = []
+    for label in labels:
+        codec = _codec(label)
+        if not codec or codec in tried:
+            continue
+        tried.append(codec)
+        try:
+            return _check_text(body.decode(codec))
+        except UnicodeDecodeError:
+            continue
+    guessed = _detect(body)
+    if guessed:
+        return _check_text(body.decode(guessed, errors="replace"))
+    # A mostly valid page with a few stray bytes: keep it, with replacement characters.
+    for codec in tried:
+        text = body.decode(codec, errors="replace")
+        if text.count("\ufffd") < 0.01 * len(text):
+            return _check_text(text)
+    raise ArticleError("undecodable", f"no encoding fits the body (tried {', '.join(tried)})")
+
+
+def _codec(label: str | None) -> str | None:
+    if not label:
+        return None
+    label = label.strip().lower()
+    label = _LABEL_ALIASES.get(label, label)
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def _detect(body: bytes) -> str | None:
+    from charset_normalizer import from_bytes  # lazy: only for non-UTF-8 pages without a label
+
+    sample = body if len(body) <= 200_000 else body[:100_000] + body[-100_000:]
+    best = from_bytes(sample).best()
+    return _codec(best.encoding) if best is not None else None
+
+
+def _check_text(text: str) -> str:
+    sample = text[:20_000]
+    if sample and len(_BINARY_RE.findall(sample)) > 0.01 * len(sample):
+        raise ArticleError("undecodable", "the body decodes to binary data")
+    return text
+
+
+def looks_like_html(text: str) -> bool:
+    """True if the start of the text has HTML markup."""
+    return _HTML_SNIFF_RE.search(text[:8192]) is not None
+
+
+def extract_html(
+    body: bytes | str,
+    *,
+    url: str | None = None,
+    encoding: str | None = None,
+    options: HtmlOptions | None = None,
+    max_date: datetime | None = None,
+) -> HtmlDocument:
+    """Main text and metadata of an HTML page. Raises ArticleError for unusable input.
+
+    `max_date` bounds htmldate's search (later dates are ignored); pass the ingestion time
+    plus the allowed clock skew so results do not depend on when the code runs.
+    """
+    import trafilatura  # lazy: heavy import, only workers that see HTML need it
+    from trafilatura.utils import load_html
+
+    options = options or HtmlOptions()
+    text = decode_html(body, encoding) if isinstance(body, bytes) else body
+    if not text.strip():
+        raise ArticleError("empty_body", "the body is empty")
+    if not looks_like_html(text):
+        raise ArticleError("not_html", "no HTML markup found")
+    tree = load_html(text)
+    if tree is None or not len(tree):
+        raise ArticleError("not_html", "the body does not parse as HTML")
+
+    if options.merge_split_body:
+        merge_split_body(tree)
+    if options.drop_link_lists:
+        drop_link_lists(tree)
+
+    date_params: dict[str, Any] = {
+        "original_date": True,
+        # No opportunistic text search: it turns a footer's "© 2024" into 2024-01-01.
+        "extensive_search": False,
+        # htmldate keeps the time (and offset) when the page gives one.
+        "outputformat": "%Y-%m-%dT%H:%M:%S%z",
+    }
+    if max_date is not None:
+        date_params["max_date"] = max_date.strftime("%Y-%m-%d")
+    titles = _headline_forms(tree)
+    doc = _run(trafilatura, tree, url, options, options.primary, with_metadata=True, **date_params)
+    metadata = doc
+    paragraphs: list[str] = []
+    if doc is not None:
+        titles += _title_forms(doc.title)
+        paragraphs = _paragraphs(doc.text, titles, options)
+    mode = "primary"
+    if options.fallback is not None and _chars(paragraphs) < options.poor_below_chars:
+        alt = _run(
+            trafilatura, tree, url, options, options.fallback, with_metadata=doc is None,
+            **date_params,
+        )  # fmt: skip
+        if alt is not None:
+            if metadata is None:
+                metadata = alt
+                titles += _title_forms(alt.title)
+            alt_paragraphs = _paragraphs(alt.text, titles, options)
+            if _chars(alt_paragraphs) > _chars(paragraphs):
+                paragraphs, mode = alt_paragraphs, "fallback"
+    if metadata is None or not paragraphs:
+        raise ArticleError("no_text", "no main text found")
+
+    sitename = normalize_line(metadata.sitename) if metadata.sitename else None
+    return HtmlDocument(
+        paragraphs=paragraphs,
+        title=_clean_title(metadata.title, sitename, url),
+        authors=_authors(metadata.author),
+        date=_best_date(_structured_dates(tree, max_date), _date(metadata.date)),
+        canonical_url=_canonical_link(tree, url),
+        sitename=sitename,
+        language=_declared_language(tree),
+        mode=mode,
+    )
+
+
+def _run(
+    trafilatura: Any,
+    tree: HtmlElement,
+    url: str | None,
+    options: HtmlOptions,
+    mode: ExtractorMode,
+    *,
+    with_metadata: bool,
+    **date_params: Any,
+) -> Any:
+    return trafilatura.bare_extraction(
+        tree,
+        url=url,
+        fast=mode.fast,
+        favor_precision=mode.favor_precision,
+        favor_recall=mode.favor_recall,
+        include_comments=options.include_comments,
+        include_tables=options.include_tables,
+        with_metadata=with_metadata,
+        date_extraction_params=date_params or None,
+    )
+
+
+def _chars(paragraphs: list[str]) -> int:
+    return sum(len(p) for p in paragraphs)
+
+
+def _paragraphs(text: str | None, titles: tuple[str, ...], options: HtmlOptions) -> list[str]:
+    lines = normalize_text(text or "").replace("\n\n", "\n").split("\n")
+    lines = [line for line in lines if line]
+    return clean_paragraphs(lines, titles) if options.post_filters else lines
+
+
+_TITLE_SEP_RE = re.compile(r"\s+[|\-–—:·•»]+\s+")
+
+
+def _title_forms(title: str | None) -> tuple[str, ...]:
+    """A title and its segments ("Story - Site.com" -> itself, "Story", "Site.com")."""
+    if not title:
+        return ()
+    title = normalize_line(title)
+    return (title, *_TITLE_SEP_RE.split(title))
+
+
+def _headline_forms(tree: HtmlElement) -> tuple[str, ...]:
+    """Texts of the page's first <h1> elements (the visible headline)."""
+    forms = []
+    for h1 in tree.iter("h1"):
+        text = normalize_line(h1.text_content())
+        if text:
+            forms.append(text)
+        if len(forms) == 2:
+            break
+    return tuple(forms)
+
+
+def _clean_title(title: str | None, sitename: str | None, url: str | None) -> str | None:
+    """The metadata title without a trailing or leading site-name segment."""
+    if not title:
+        return None
+    title = normalize_line(title)
+    parts = _TITLE_SEP_RE.split(title)
+    if len(parts) < 2:
+        return title
+    site_keys = {_key(sitename or "")} | {_key(h) for h in _host_labels(url)}
+    site_keys.discard("")
+    if _key(parts[-1]) in site_keys:
+        return title[: title.rfind(parts[-1])].rstrip(" |-–—:·•»") or title
+    if _key(parts[0]) in site_keys:
+        return title[len(parts[0]) :].lstrip(" |-–—:·•»") or title
+    return title
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\W+", "", text.casefold())
+
+
+def _host_labels(url: str | None) -> list[str]:
+    host = urlsplit(url).hostname if url else None
+    if not host:
+        return []
+    labels = host.split(".")
+    return [".".join(labels[i:]) for i in range(len(labels) - 1)] + labels[:-1]
+
+
+def _authors(value: str | None) -> list[str]:
+    if not value:
+        return []
+    authors: list[str] = []
+    for part in re.split(r";|\||\band\b|&", value):
+        name = normalize_line(part).strip(" ,.")
+        valid = 2 <= len(name) <= 80 and "@" not in name and "http" not in name.lower()
+        if valid and name not in authors:
+            authors.append(name)
+    return authors
+
+
+# Publication-time markup, most specific first. htmldate (via trafilatura) is the fallback: it
+# often settles for the date in the URL when the page states the exact time.
+_META_DATE_KEYS = (
+    "article:published_time", "og:article:published_time", "datepublished", "pubdate",
+    "publishdate", "publish-date", "publish_date", "article.published", "parsely-pub-date",
+    "sailthru.date", "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.created", "date",
+)  # fmt: skip
+_META_DATE_RANK = {key: i for i, key in enumerate(_META_DATE_KEYS)}
+_JSONLD_DATE_RE = re.compile(r'"datePublished"\s*:\s*"([^"]{6,40})"')
+
+
+def _structured_dates(tree: HtmlElement, max_date: datetime | None) -> list[LocalDateTime]:
+    """Publication times stated in <meta>, itemprop and JSON-LD markup, best source first."""
+    found: list[tuple[int, str]] = []
+    for meta in tree.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
+        if key in _META_DATE_RANK and meta.get("content"):
+            found.append((_META_DATE_RANK[key], meta.get("content", "")))
+    for el in tree.xpath("//*[@itemprop='datePublished'][not(self::meta)]"):
+        value = el.get("datetime") or el.get("content") or el.text_content()
+        found.append((_META_DATE_RANK["datepublished"], value))
+    for script in tree.xpath("//script[@type='application/ld+json']"):
+        m = _JSONLD_DATE_RE.search(script.text or "")
+        if m:
+            found.append((_META_DATE_RANK["datepublished"], m.group(1)))
+            break
+    dates = []
+    for _, value in sorted(found, key=lambda item: item[0]):
+        local = parse_datetime(value)
+        if local is None:
+            continue
+        if max_date is not None and local.value.date() > max_date.date():
+            continue
+        dates.append(local)
+    return dates
+
+
+def _best_date(
+    candidates: list[LocalDateTime], fallback: LocalDateTime | None
+) -> LocalDateTime | None:
+    """The most precise candidate: with a zone, then with a time; the first such one wins."""
+    pool = [*candidates, *([fallback] if fallback else [])]
+    if not pool:
+        return None
+    return max(pool, key=lambda d: (d.value.tzinfo is not None, d.has_time))
+
+
+def _date(value: str | None) -> LocalDateTime | None:
+    if not value:
+        return None
+    local = parse_datetime(value)
+    if local is None:
+        return None
+    # htmldate writes T00:00:00 for a date without a time: midnight exactly is read as that.
+    if local.value.tzinfo is None and local.value.time() == datetime.min.time():
+        return LocalDateTime(local.value, has_time=False)
+    return local
+
+
+_LANG_RE = re.compile(r"^\s*([A-Za-z]{2})(?:[-_][A-Za-z0-9]+)*\s*$")
+
+
+def language_code(value: str | None) -> str | None:
+    """ISO 639-1 code from a language tag ("en-US", "pt_BR", "de"), else None."""
+    m = _LANG_RE.match(value or "")
+    return m.group(1).lower() if m else None
+
+
+def _declared_language(tree: HtmlElement) -> str | None:
+    root = tree.getroottree().getroot()
+    code = language_code(root.get("lang") or root.get("xml:lang"))
+    if code:
+        return code
+    for meta in tree.iter("meta"):
+        if (meta.get("property") or "").lower() == "og:locale":
+            return language_code(meta.get("content"))
+    return None
+
+
+def _canonical_link(tree: HtmlElement, url: str | None) -> str | None:
+    for href in tree.xpath(
+        "//link[contains(concat(' ', translate(@rel, 'CANOIL', 'canoil'), ' '), ' canonical ')]"
+        "/@href"
+    ):
+        href = str(href).strip()
+        if not href:
+            continue
+        absolute = urljoin(url, href) if url else href
+        if absolute.startswith(("http://", "https://")):
+            return absolute
+    return None
+
+
+# --- pre-filter ---------------------------------------------------------------------------------
+
+_MIN_CHUNK_P_CHARS = 200  # paragraph text a body chunk needs to count as article text
+
+
+def merge_split_body(tree: HtmlElement) -> int:
+    """Move later chunks of a split article body into the first one; returns how many.
+
+    Some sites cut the body into several containers with the same tag and class (ad slots or
+    newsletter boxes in between); trafilatura then keeps only the first container and loses
+    the rest of the article. The container holding the most paragraph text names the class;
+    other containers with that tag and class are merged into the first when they hold real
+    paragraph text too (related-story cards with the same class do not) and sit close to it
+    in the tree (a shared ancestor at most three levels up, so a next story appended further
+    away is not pulled in).
+    """
+    p_chars: dict[HtmlElement, int] = {}
+    for p in tree.iter("p"):
+        parent = p.getparent()
+        if parent is not None:
+            p_chars[parent] = p_chars.get(parent, 0) + len(p.text_content())
+    if not p_chars:
+        return 0
+    main = max(p_chars, key=p_chars.__getitem__)
+    cls = main.get("class")
+    if not cls or p_chars[main] < _MIN_CHUNK_P_CHARS:
+        return 0
+    # dict order is document order (of each container's first paragraph)
+    chunks = [
+        el
+        for el, chars in p_chars.items()
+        if chars >= _MIN_CHUNK_P_CHARS and el.tag == main.tag and el.get("class") == cls
+    ]
+    if len(chunks) < 2:
+        return 0
+    first = chunks[0]
+    first_ancestors = list(first.iterancestors())
+    near = set(first_ancestors[:3])
+    merged = 0
+    for cand in chunks[1:]:
+        cand_ancestors = list(cand.iterancestors())
+        if first in cand_ancestors or cand in first_ancestors or near.isdisjoint(cand_ancestors):
+            continue
+        if cand.text and cand.text.strip():
+            lead = Element("p")
+            lead.text = cand.text
+            first.append(lead)
+        for child in list(cand):
+            first.append(child)
+        cand.drop_tree()  # keeps cand's tail text in place
+        merged += 1
+    return merged
+
+
+def drop_link_lists(tree: HtmlElement) -> int:
+    """Remove lists whose items are all links ("More stories", "Related", menus); returns how
+    many. Such lists survive trafilatura when they sit inside the article container."""
+    dropped = 0
+    for lst in list(tree.iter("ul", "ol")):
+        items = [li for li in lst if li.tag == "li"]
+        if len(items) < 2 or lst.getparent() is None:
+            continue
+        if all(_is_link_item(li) for li in items):
+            lst.drop_tree()
+            dropped += 1
+    return dropped
+
+
+def _is_link_item(li: HtmlElement) -> bool:
+    text = li.text_content().strip()
+    if not text:
+        return True
+    linked = sum(len(a.text_content().strip()) for a in li.iter("a"))
+    return linked >= 0.9 * len(text)
