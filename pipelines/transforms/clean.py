@@ -1,8 +1,8 @@
 """CleanArticles: RawArticle -> Article (main text, title, authors, time, dateline, URLs).
 
 In: PCollection[RawArticle]. Out: `articles` (Article) and `dead_letter` (DeadLetter, step
-"clean": empty_body, undecodable, not_html, no_text, body_too_large, ...). The logic is
-`pipelines.core.clean.clean_article`; the clock for `ingested_at` is injected.
+"clean": body_too_large, empty_body, undecodable, not_html, no_text, too_short, ...). The
+logic is `pipelines.core.clean.clean_article`; the clock for `ingested_at` is injected.
 """
 
 from __future__ import annotations
@@ -19,19 +19,11 @@ from pipelines.transforms.common import DEAD_LETTER, ApplyOrDeadLetter, Clock, u
 class _Clean:
     """Picklable callable: the settings and the clock travel to the workers with it."""
 
-    def __init__(self, settings: CleanSettings | None, now: Clock, max_body_bytes: int) -> None:
+    def __init__(self, settings: CleanSettings, now: Clock) -> None:
         self.settings = settings
         self.now = now
-        self.max_body_bytes = max_body_bytes
 
     def __call__(self, raw: RawArticle) -> Article:
-        from pipelines.core.clean import clean_article
-
-        if len(raw.body) > self.max_body_bytes:
-            raise ArticleError(
-                "body_too_large",
-                f"{len(raw.body)} bytes is over the limit of {self.max_body_bytes}",
-            )
         return clean_article(raw, ingested_at=self.now(), settings=self.settings)
 
 
@@ -40,18 +32,17 @@ class CleanArticles(beam.PTransform):
         self,
         settings: CleanSettings | None = None,
         now: Clock = utc_now,
-        max_body_bytes: int = 20_000_000,
+        max_body_bytes: int | None = None,
     ) -> None:
         super().__init__()
+        settings = settings or CleanSettings()
+        if max_body_bytes is not None:
+            settings = dataclasses.replace(settings, max_body_bytes=max_body_bytes)
         self.settings = settings
         self.now = now
-        self.max_body_bytes = max_body_bytes
 
     def expand(self, raws: beam.PCollection) -> beam.pvalue.DoOutputsTuple:
-        settings = dataclasses.replace(
-            self.settings or CleanSettings(), max_body_bytes=self.max_body_bytes
-        )
-        clean = _Clean(settings, self.now)
+        clean = _Clean(self.settings, self.now)
         return raws | "CleanRawArticles" >> beam.ParDo(
             ApplyOrDeadLetter("clean", clean, self.now)
         ).with_outputs(DEAD_LETTER, main="articles")
