@@ -36,6 +36,7 @@ _RESIDUE_RE = re.compile(
     r"menu principal|menú|breadcrumb)\b|\bmenu$|^(?:menu|search|home|suche|rechercher|buscar)$",
     re.IGNORECASE,
 )
+_MENU_SEPARATOR_RE = re.compile(r"\s*[|•·»›>]\s*|\s+/\s+")
 # "date 2024-09-26", "Datum: 3.3.2024", "Category: World": key/value metadata lines.
 _KEY_VALUE_RE = re.compile(
     r"^\W*(?:date|datum|fecha|data|time|category|kategorie|catégorie|categoría|section|"
@@ -169,6 +170,10 @@ def _is_residue(block: str) -> bool:
     if len(words) > 12:
         return False
     if not any(ch.isalpha() for ch in block):
+        return True
+    # A menu bar or breadcrumb: three or more short items between separators.
+    items = [item for item in _MENU_SEPARATOR_RE.split(block) if item]
+    if len(items) >= 3 and all(len(item.split()) <= 3 for item in items):
         return True
     return bool(_RESIDUE_RE.search(block) or _KEY_VALUE_RE.match(block))
 

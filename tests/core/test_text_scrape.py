@@ -212,3 +212,17 @@ def test_dateline_can_be_left_in_the_text() -> None:
     assert (parts.dateline, parts.agency) == (None, None)
     assert parts.paragraphs[0].startswith("PARIS (AFP) - Le Sénat a adopté")
     assert parts.title == "Le Sénat adopte la réforme des retraites"
+
+
+def test_menu_bars_and_breadcrumbs_are_residue() -> None:
+    scrape = (
+        "Home | World | Sport | Business\n\nNews › Europe › Portugal\n\n"
+        "Harbour Plan Approved After Long Debate\n\n"
+        "Mara Quill Published March 3, 2025 | 10:15 AM\n\n"
+        "LISBON (Reuters) - The city council approved a plan on Monday to rebuild the old "
+        "harbour front, ending a debate that lasted more than two years.\n"
+    )
+    parts = parse_text_scrape(scrape)
+    assert parts.title == "Harbour Plan Approved After Long Debate"
+    assert parts.authors == ["Mara Quill"]
+    assert parts.paragraphs[0].startswith("The city council approved")
