@@ -37,7 +37,7 @@ class PipelineSettings:
     dedup: DedupSettings = field(default_factory=DedupSettings)
     enrich: EnrichSettings = field(default_factory=EnrichSettings)
     near_duplicates: str = "mark"  # or "drop"
-    shards: int = 4
+    shards: int = 1  # files per partition grow with rows (max_rows), not with this
     max_body_bytes: int = 20_000_000
 
 

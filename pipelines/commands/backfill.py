@@ -42,7 +42,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("--near-duplicates", choices=["mark", "drop"], default="mark")
     p.add_argument("--threshold", type=float, help="near-duplicate Jaccard threshold")
-    p.add_argument("--shards", type=int, default=4, help="files per partition and kind")
+    p.add_argument("--shards", type=int, default=1, help="parallel writers per partition and kind")
     p.add_argument("--workers", type=int, default=1, help="DirectRunner worker processes")
     p.add_argument("--no-summary", action="store_true")
     p.set_defaults(func=run, accepts_passthrough=True)

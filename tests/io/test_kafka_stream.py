@@ -1,0 +1,351 @@
+"""Integration: ReadKafkaStream / CommitOffsets against the real local Kafka broker on Prism.
+
+Streaming pipelines run on Prism (the in-process DirectRunner ignores --streaming). Each one
+ends by itself via `stop_after_idle_s`; `finally` cancels it if a test fails first.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import apache_beam as beam
+import pytest
+from apache_beam.io.restriction_trackers import OffsetRange
+from apache_beam.options.pipeline_options import PipelineOptions
+from apache_beam.runners.runner import PipelineState
+from apache_beam.transforms.window import FixedWindows
+from apache_beam.utils.timestamp import Timestamp
+
+from pipelines.config import Config
+from pipelines.core.records import Message
+from pipelines.io import stack as local_stack
+from pipelines.io.kafka_stream import (
+    INFINITY,
+    CommitOffsets,
+    ReadKafkaStream,
+    _CommitFn,
+    _OpenOffsetTracker,
+    _ReadPartition,
+    _WatermarkBoard,
+    next_offsets,
+    parse_kafka_source,
+)
+
+pytestmark = pytest.mark.integration
+
+PARTITIONS = 4
+WINDOW_S = 5
+DEADLINE_S = 60
+
+
+@pytest.fixture(scope="module")
+def prism(config: Config) -> str:
+    path = local_stack.prism_path(config)
+    if not path.is_file():
+        pytest.skip(f"no Prism binary at {path}: run `newswire stack prism`")
+    return str(path)
+
+
+def _streaming_options(prism: str) -> PipelineOptions:
+    return PipelineOptions(
+        [
+            "--runner=PrismRunner",
+            f"--prism_location={prism}",
+            "--environment_type=LOOPBACK",
+            "--streaming",
+        ]
+    )
+
+
+def _produce(config: Config, topic: str, count: int, base_ms: int) -> dict[str, int]:
+    """count messages round-robin over the partitions, 100 ms apart -> {source: timestamp_ms}."""
+    from kafka import KafkaProducer
+
+    producer = KafkaProducer(**config.kafka.client_kwargs(), acks="all", linger_ms=5)
+    futures = []
+    for i in range(count):
+        ts = base_ms + i * 100
+        future = producer.send(
+            topic, key=b"k%d" % i, value=b"msg-%d" % i, partition=i % PARTITIONS, timestamp_ms=ts
+        )
+        futures.append((future, ts))
+    producer.flush()
+    sent = {}
+    for future, ts in futures:
+        meta = future.get(timeout=10)
+        sent[f"kafka:{topic}/{meta.partition}/{meta.offset}"] = ts
+    producer.close()
+    return sent
+
+
+def _wait(result: Any) -> str:
+    """Wait for a pipeline that should end by itself; cancel it if it does not."""
+    state = result.wait_until_finish(duration=DEADLINE_S * 1000)
+    if not PipelineState.is_terminal(state):
+        result.cancel()
+    return str(state)
+
+
+def _cancel_if_running(result: Any) -> None:
+    if result is not None and not PipelineState.is_terminal(result.state):
+        result.cancel()
+
+
+class _WriteWindow(beam.DoFn):
+    """(key, [(source, timestamp_ms)]) per window -> one JSON file per pane."""
+
+    def __init__(self, out: str) -> None:
+        self.out = out
+
+    def process(
+        self, kv: tuple[int, list[tuple[str, int]]], w: Any = beam.DoFn.WindowParam
+    ) -> None:
+        start = w.start.micros // 1_000_000
+        name = Path(self.out) / f"{start}-{uuid.uuid4().hex[:8]}.json"
+        tmp = name.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"window_start": start, "items": sorted(kv[1])}))
+        tmp.rename(name)  # the test polls the folder: never show a half-written file
+
+
+class _WriteBundle(beam.DoFn):
+    """Message -> its source, one JSON file per bundle."""
+
+    def __init__(self, out: str) -> None:
+        self.out = out
+        self.sources: list[str] = []
+
+    def start_bundle(self) -> None:
+        self.sources = []
+
+    def process(self, msg: Message) -> None:
+        self.sources.append(msg.source)
+
+    def finish_bundle(self) -> None:
+        if self.sources:
+            (Path(self.out) / f"{uuid.uuid4().hex}.json").write_text(json.dumps(self.sources))
+
+
+def _millis(msg: Message) -> int:
+    assert msg.timestamp is not None
+    return int(msg.timestamp.timestamp() * 1000)
+
+
+def test_reads_every_message_once_into_event_time_windows(
+    stack: Config, kafka_topic: str, prism: str, tmp_path: Path
+) -> None:
+    # Whole windows, ten minutes in the past: every window closes once partitions go idle.
+    base_ms = (int(time.time()) // WINDOW_S * WINDOW_S - 600) * 1000
+    sent = _produce(stack, kafka_topic, 200, base_ms)
+    expected_windows = Counter((ts // 1000) // WINDOW_S * WINDOW_S for ts in sent.values())
+    assert len(expected_windows) == 4  # 200 messages x 100 ms = four 5 s windows
+
+    out = tmp_path / "windows"
+    out.mkdir()
+    pipeline = beam.Pipeline(options=_streaming_options(prism))
+    _ = (
+        pipeline
+        | ReadKafkaStream(
+            stack.kafka,
+            kafka_topic,
+            f"g-{uuid.uuid4().hex[:8]}",
+            idle_after_s=1,
+            stop_after_idle_s=3,
+        )
+        | beam.WindowInto(FixedWindows(WINDOW_S))
+        | beam.Map(lambda m: (0, (m.source, _millis(m))))
+        | beam.GroupByKey()
+        | beam.ParDo(_WriteWindow(str(out)))
+    )
+    result = None
+    try:
+        result = pipeline.run()
+        state = _wait(result)
+    finally:
+        _cancel_if_running(result)
+    assert state == PipelineState.DONE
+
+    panes = [json.loads(p.read_text()) for p in out.glob("*.json")]
+    items = [(src, ts) for pane in panes for src, ts in pane["items"]]
+    sources = [src for src, _ in items]
+    assert len(sources) == 200  # nothing dropped as late, nothing read twice
+    assert set(sources) == set(sent)
+    assert dict(items) == sent  # elements carry the Kafka record timestamp
+    counts = Counter[int]()
+    for pane in panes:
+        counts[pane["window_start"]] += len(pane["items"])
+    assert counts == expected_windows
+
+
+def test_new_pipeline_resumes_from_committed_offsets(
+    stack: Config, kafka_topic: str, prism: str, tmp_path: Path
+) -> None:
+    from kafka import KafkaConsumer, TopicPartition
+
+    base_ms = (int(time.time()) - 600) * 1000
+    sent = _produce(stack, kafka_topic, 200, base_ms)
+    half = {p: 25 for p in range(PARTITIONS)}  # 50 per partition: commit the first half
+    group = f"g-{uuid.uuid4().hex[:8]}"
+
+    commit = beam.Pipeline(options=_streaming_options(prism))
+    # Both element shapes, plus stale pairs that must not move an offset back.
+    elements: list[Any] = [(0, 25), (1, 25), {2: 25, 3: 25}, (0, 10), (3, 1)]
+    _ = commit | beam.Create(elements) | CommitOffsets(stack.kafka, group, topic=kafka_topic)
+    result = None
+    try:
+        result = commit.run()
+        assert _wait(result) == PipelineState.DONE
+    finally:
+        _cancel_if_running(result)
+
+    consumer = KafkaConsumer(**stack.kafka.client_kwargs(), group_id=group)
+    try:
+        committed = {p: consumer.committed(TopicPartition(kafka_topic, p)) for p in range(4)}
+    finally:
+        consumer.close(autocommit=False)
+    assert committed == half
+
+    out = tmp_path / "read"
+    out.mkdir()
+    read = beam.Pipeline(options=_streaming_options(prism))
+    _ = (
+        read
+        | ReadKafkaStream(stack.kafka, kafka_topic, group, idle_after_s=1, stop_after_idle_s=3)
+        | beam.ParDo(_WriteBundle(str(out)))
+    )
+    result = None
+    try:
+        result = read.run()
+        assert _wait(result) == PipelineState.DONE
+    finally:
+        _cancel_if_running(result)
+
+    sources = [s for f in out.glob("*.json") for s in json.loads(f.read_text())]
+    rest = {s for s in sent if parse_kafka_source(s)[2] >= 25}
+    assert len(sources) == 100
+    assert set(sources) == rest
+
+
+# Pure pieces (no broker), kept here next to the transforms they belong to.
+
+
+def test_parse_and_next_offsets() -> None:
+    assert parse_kafka_source("kafka:a/b.c/3/17") == ("a/b.c", 3, 17)
+    with pytest.raises(ValueError):
+        parse_kafka_source("file:x.jsonl:3")
+    sources = ["kafka:t/0/4", "kafka:t/0/9", "kafka:t/1/0", "kafka:other/0/99"]
+    assert next_offsets(sources, "t") == {0: 10, 1: 1}
+
+
+def test_open_range_tracker_only_checkpoints() -> None:
+    tracker = _OpenOffsetTracker(OffsetRange(5, INFINITY))
+    assert not tracker.is_bounded()
+    assert tracker.try_claim(5)
+    assert tracker.try_split(0.5) is None  # would strand a residual far past the log end
+    primary, residual = tracker.try_split(0)
+    assert (primary.start, primary.stop) == (5, 6)
+    assert (residual.start, residual.stop) == (6, INFINITY)
+    assert not tracker.try_claim(6)
+    tracker.check_done()
+
+
+def test_watermark_board_waits_for_every_partition() -> None:
+    read_id = uuid.uuid4().hex
+    t = Timestamp.of
+    _WatermarkBoard.post(read_id, 0, t(100))
+    assert _WatermarkBoard.floor(read_id, 0, 3, t(120)) is None  # 1 and 2 unknown
+    _WatermarkBoard.post(read_id, 1, t(90))
+    _WatermarkBoard.post(read_id, 2, None)
+    assert _WatermarkBoard.floor(read_id, 0, 3, t(120)) is None  # 2 has no watermark yet
+    _WatermarkBoard.post(read_id, 2, t(200))
+    assert _WatermarkBoard.floor(read_id, 0, 3, t(120)) == t(90)
+    assert _WatermarkBoard.floor(read_id, 1, 3, t(95)) == t(95)  # own value, not the posted one
+    _WatermarkBoard.post(read_id, 1, None)  # an unknown watermark never erases a known one
+    assert _WatermarkBoard.floor(read_id, 0, 3, t(120)) == t(90)
+
+
+class _FakeState:
+    def __init__(self) -> None:
+        self.value: Any = None
+
+    def read(self) -> Any:
+        return self.value
+
+    def write(self, value: Any) -> None:
+        self.value = value
+
+
+class _FakeConsumer:
+    def __init__(self) -> None:
+        self.commits: list[dict[Any, Any]] = []
+
+    def commit(self, offsets: dict[Any, Any]) -> None:
+        self.commits.append(offsets)
+
+
+def _commit_bundles(fn: _CommitFn, state: _FakeState, bundles: list[list[tuple[int, int]]]) -> None:
+    for bundle in bundles:
+        fn.start_bundle()
+        for pair in bundle:
+            fn.process(("t", pair), state=state)
+        fn.finish_bundle()
+
+
+def test_commit_never_moves_an_offset_back() -> None:
+    from kafka import TopicPartition
+
+    fn = _CommitFn(Config().kafka, "g", "t")
+    fake = _FakeConsumer()
+    fn.consumer = fake
+    state = _FakeState()
+    _commit_bundles(fn, state, [[(0, 25), (1, 7), (0, 30)], [(0, 10), (1, 7)], [(1, 8)]])
+    offsets = [{tp.partition: om.offset for tp, om in c.items()} for c in fake.commits]
+    assert offsets == [{0: 30, 1: 7}, {1: 8}]  # the stale bundle committed nothing
+    assert all(tp == TopicPartition("t", tp.partition) for c in fake.commits for tp in c)
+    assert state.value == {0: 30, 1: 8}
+
+    # A failed commit fails the bundle; its retry on the same instance is not taken as stale.
+    class _Failing(_FakeConsumer):
+        def commit(self, offsets: dict[Any, Any]) -> None:
+            raise RuntimeError("broker unavailable")
+
+    fn.consumer = _Failing()
+    before = dict(state.value)
+    fn.start_bundle()
+    fn.process(("t", (0, 40)), state=_FakeState())  # the runner discards this state on failure
+    with pytest.raises(RuntimeError):
+        fn.finish_bundle()
+    assert state.value == before
+    fn.consumer = fake
+    _commit_bundles(fn, state, [[(0, 40)]])
+    assert [c[TopicPartition("t", 0)].offset for c in fake.commits[2:]] == [40]
+
+    # A fresh instance (worker restart) still refuses to go back: the rule lives in state.
+    again = _CommitFn(Config().kafka, "g", "t")
+    again.consumer = fake
+    _commit_bundles(again, state, [[(0, 12)]])
+    assert len(fake.commits) == 3
+
+
+class _FakeReader:
+    def __init__(self, highwater: int | None, position: int) -> None:
+        self.hw, self.pos = highwater, position
+
+    def highwater(self, tp: Any) -> int | None:
+        return self.hw
+
+    def position(self, tp: Any, timeout_ms: int | None = None) -> int:
+        return self.pos
+
+
+def test_only_a_partition_at_its_log_end_counts_as_idle() -> None:
+    # An empty poll is not enough: right after a seek, fetches can take longer than a poll.
+    dofn = _ReadPartition(Config().kafka, "r", 100, 500, 0.5, 10.0, 2.0, None, False)
+    assert not dofn._caught_up(_FakeReader(None, 0), None)  # nothing fetched yet
+    assert not dofn._caught_up(_FakeReader(120, 100), None)  # backlog
+    assert dofn._caught_up(_FakeReader(120, 120), None)
+    assert dofn._caught_up(_FakeReader(0, 0), None)  # empty partition
