@@ -29,6 +29,7 @@ lineage-keyed output) that makes the read exactly once in effect.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 import threading
@@ -314,8 +315,14 @@ class _DiscoverPartitions(beam.DoFn):
     """
 
     def __init__(
-        self, kafka: KafkaConfig, group_id: str, interval_s: float | None, align_id: str | None
+        self,
+        kafka: KafkaConfig,
+        group_id: str,
+        interval_s: float | None,
+        align_id: str | None,
+        stop_file: str | None = None,
     ) -> None:
+        self.stop_file = stop_file
         self.kafka = kafka
         self.group_id = group_id
         self.interval_s = interval_s
@@ -367,7 +374,7 @@ class _DiscoverPartitions(beam.DoFn):
                 # Hold aligned watermarks until the new partition's reader reports.
                 _WatermarkBoard.post(self.align_id, p, None)
             yield KafkaPartition(topic, p, starts[p], max(known) + 1)
-        if self.interval_s is None:
+        if self.interval_s is None or _stop_requested(self.stop_file):
             tracker.try_claim(INFINITY)  # marks the open range done
             return
         # A partition created after this listing only holds records newer than it, so
@@ -395,9 +402,11 @@ class _ReadPartition(beam.DoFn):
         idle_slack_s: float,
         stop_after_idle_s: float | None,
         align: bool,
+        stop_file: str | None = None,
     ) -> None:
         self.kafka = kafka
         self.read_id = read_id
+        self.stop_file = stop_file
         self.poll_timeout_ms = poll_timeout_ms
         self.max_records_per_poll = max_records_per_poll
         self.resume_delay_s = resume_delay_s
@@ -508,7 +517,8 @@ class _ReadPartition(beam.DoFn):
             watermark.observe(Timestamp.of(now_s - self.idle_slack_s))
             self.idle.inc()
         self._report(part, watermark)
-        if self.stop_after_idle_s is not None and idle_s >= self.stop_after_idle_s:
+        stop = self.stop_after_idle_s is not None and idle_s >= self.stop_after_idle_s
+        if stop or _stop_requested(self.stop_file):
             tracker.try_claim(INFINITY)  # marks the open range done: this partition finishes
             return
         tracker.defer_remainder(Duration.of(self.resume_delay_s))
@@ -526,6 +536,12 @@ class _ReadPartition(beam.DoFn):
         except KafkaTimeoutError:
             return False  # position being reset: not known to be at the end
         return position is not None and position >= highwater
+
+
+def _stop_requested(stop_file: str | None) -> bool:
+    # Drain: once this file exists, each partition finishes as soon as it is caught up, so
+    # every window closes, is written and committed, and the pipeline ends by itself.
+    return stop_file is not None and os.path.exists(stop_file)
 
 
 def _single_process_runner(pipeline: beam.Pipeline) -> bool:
@@ -554,6 +570,7 @@ class ReadKafkaStream(beam.PTransform):
         the pipeline then ends when all have. Implies a single discovery.
     discover_interval_s: if set, re-list the topic that often and read new partitions; the
         output watermark then trails wall-clock time by up to that interval.
+    stop_file: drain: once this path exists, partitions finish when caught up.
     align_watermarks: report the minimum watermark over all partitions from every partition
         (needed on Prism, see the module docstring); None: only on Prism / Direct.
     """
@@ -572,8 +589,10 @@ class ReadKafkaStream(beam.PTransform):
         stop_after_idle_s: float | None = None,
         discover_interval_s: float | None = None,
         align_watermarks: bool | None = None,
+        stop_file: str | None = None,
     ) -> None:
         super().__init__()
+        self.stop_file = stop_file
         if poll_timeout_ms < 0 or max_records_per_poll <= 0:
             raise ValueError("poll_timeout_ms must be >= 0 and max_records_per_poll > 0")
         self.kafka = kafka
@@ -603,7 +622,11 @@ class ReadKafkaStream(beam.PTransform):
             | "DiscoverPartitions"
             >> beam.ParDo(
                 _DiscoverPartitions(
-                    self.kafka, self.group_id, self.discover_interval_s, read_id if align else None
+                    self.kafka,
+                    self.group_id,
+                    self.discover_interval_s,
+                    read_id if align else None,
+                    self.stop_file,
                 )
             )
             | "SpreadPartitions" >> beam.Reshuffle()
@@ -619,6 +642,7 @@ class ReadKafkaStream(beam.PTransform):
                     self.idle_slack_s,
                     self.stop_after_idle_s,
                     align,
+                    self.stop_file,
                 )
             ).with_output_types(Message)
         )

@@ -8,7 +8,8 @@ Out (`DedupResult`, a NamedTuple of PCollections):
 - `articles`: Article. Exact duplicates removed; a near-duplicate keeps `duplicate_of` and
   `duplicate_similarity` set (near_duplicates="mark") or is left out ("drop").
 - `duplicates`: pipelines.core.records.Duplicate, one per exact or near duplicate found.
-- `index`: IndexEntry for every article in `articles`, to append to the fingerprint index.
+- `index`: IndexEntry for every article in `articles` and every duplicate reported, to append
+  to the fingerprint index.
 - `dead_letter`: DeadLetter (step "dedup": missing_article_id, missing_fingerprint,
   empty_text), with the article text as raw.
 
@@ -17,13 +18,12 @@ any number of workers:
 
 1. Sign: validate and compute the MinHash signature (pipelines.core.dedup.signature).
 2. GroupById (CoGroupByKey with the index by article_id): an id already in the index is not
-   re-admitted (re-run, overlapping backfill): counter dedup/already_ingested and a Duplicate
-   of kind "exact" whose duplicate_of is that same id. The same id twice in this input (Kafka
+   re-admitted (re-run, overlapping backfill): counter dedup/already_ingested only (no
+   Duplicate row: the earlier run already wrote or reported it). The same id twice in this input (Kafka
    redelivery): the first by order key stays, the others are kind "exact" duplicates of that
    id (dedup/exact and dedup_info/repeated_article_id).
 3. GroupByFingerprint (CoGroupByKey with the index by content_fingerprint): a fingerprint
-   already in the index -> dedup/already_ingested, kind "exact" against the earliest indexed
-   article; otherwise the first seen (core.dedup.order_key) stays and the rest are kind
+   already in the index -> dedup/already_ingested (counted, not reported); otherwise the first seen (core.dedup.order_key) stays and the rest are kind
    "exact" duplicates of it (dedup/exact). Same canonical_url with the same
    fingerprint is covered by this key; the same URL with changed text is left to step 4.
 4. Near duplicates: every signature (new, and the index's when its dedup_params match; the
@@ -35,11 +35,9 @@ any number of workers:
    PickEarliestOriginal (CombinePerKey min by rank) -> JoinMatches with the articles by id.
    Chains resolve as core.dedup documents: to the earliest article similar enough.
 
-Already-ingested articles are reported as kind "exact" (the Duplicate schema knows "exact" and
-"near"); the counter dedup/already_ingested tells them apart from exact copies within the
-input. With near_duplicates="drop", dropped near-duplicates are not in `index` (they were not
-admitted): a re-run drops them again and reports them again in `duplicates`, but never adds
-article rows.
+Already-ingested articles are only counted (dedup/already_ingested), so running the same
+backfill again adds no rows to any output. Exact duplicates and dropped near-duplicates also get an index entry (with duplicate_of set),
+so a later run recognises them by id and does not report them again.
 Counters, namespace "dedup": ok (signed), exact (exact duplicates within the input, by
 fingerprint or repeated id), near, already_ingested, articles (admitted to `articles`), and
 one per dead-letter code. Namespace "dedup_info" (diagnostics, not outcomes):
@@ -117,8 +115,10 @@ class _ResolveGroup(beam.DoFn):
     """One CoGroupByKey group of new articles ("new") and index entries ("old") sharing a key:
     keep the first new one unless the index already has the key; the rest are duplicates."""
 
-    def __init__(self, by: str, now: Clock) -> None:
+    def __init__(self, by: str, now: Clock, params_id: str = "") -> None:
         self.now = now
+        self.by = by
+        self.params_id = params_id
         self.already = Metrics.counter(STEP, "already_ingested")
         self.exact = Metrics.counter(STEP, "exact")
         self.repeated_id = Metrics.counter(INFO, "repeated_article_id") if by == "id" else None
@@ -129,21 +129,29 @@ class _ResolveGroup(beam.DoFn):
         if not new:
             return
         old: list[dedup.IndexEntry] = list(groups["old"])
-        if old:
-            original = min(old, key=lambda e: e.rank()).article_id
-            for article, _sig in new:
-                self.already.inc()
-                yield beam.pvalue.TaggedOutput(_DUPLICATE, self._duplicate(article, original))
+        if old and self.by == "id":
+            # Written (or reported) by an earlier run: counted, not reported again, so a
+            # re-run adds no rows anywhere.
+            self.already.inc(len(new))
             return
-        first = new[0]
-        yield first
-        for article, _sig in new[1:]:
+        if old:
+            # A new id with the text of an article an earlier run admitted: an exact duplicate.
+            original = min(old, key=lambda e: e.rank()).article_id
+            first: Signed | None = None
+            rest = new
+        else:
+            first, rest = new[0], new[1:]
+            original = first[0].article_id
+            yield first
+        for article, sig in rest:
             self.exact.inc()
             if self.repeated_id is not None:
                 self.repeated_id.inc()
-            yield beam.pvalue.TaggedOutput(
-                _DUPLICATE, self._duplicate(article, first[0].article_id)
-            )
+            yield beam.pvalue.TaggedOutput(_DUPLICATE, self._duplicate(article, original))
+            # Indexed as a duplicate, so a later run knows it was reported and adds no row.
+            if article.article_id != original:
+                dup = dataclasses.replace(article, duplicate_of=original)
+                yield beam.pvalue.TaggedOutput(_INDEX, _index_entry(dup, sig, self.params_id))
 
     def _duplicate(self, article: Article, original: str) -> Duplicate:
         return Duplicate(
@@ -272,6 +280,8 @@ class _Finish(beam.DoFn):
                     ),
                 )
                 if self.drop:
+                    dropped = dataclasses.replace(article, duplicate_of=original)
+                    yield beam.pvalue.TaggedOutput(_INDEX, self._entry(dropped, sig))
                     continue
                 article = dataclasses.replace(
                     article, duplicate_of=original, duplicate_similarity=sim
@@ -281,16 +291,20 @@ class _Finish(beam.DoFn):
             yield article
 
     def _entry(self, article: Article, sig: bytes) -> dedup.IndexEntry:
-        return dedup.IndexEntry(
-            article_id=article.article_id,
-            content_fingerprint=article.content_fingerprint,
-            signature=sig,
-            canonical_url=article.canonical_url,
-            published_at=article.published_at,
-            ingested_at=article.ingested_at,
-            duplicate_of=article.duplicate_of,
-            dedup_params=self.params_id,
-        )
+        return _index_entry(article, sig, self.params_id)
+
+
+def _index_entry(article: Article, sig: bytes, params_id: str) -> dedup.IndexEntry:
+    return dedup.IndexEntry(
+        article_id=article.article_id,
+        content_fingerprint=article.content_fingerprint,
+        signature=sig,
+        canonical_url=article.canonical_url,
+        published_at=article.published_at,
+        ingested_at=article.ingested_at,
+        duplicate_of=article.duplicate_of,
+        dedup_params=params_id,
+    )
 
 
 class DeduplicateArticles(beam.PTransform):
@@ -332,7 +346,9 @@ class DeduplicateArticles(beam.PTransform):
             }
             | "GroupById" >> beam.CoGroupByKey()
             | "DropKnownIds"
-            >> beam.ParDo(_ResolveGroup("id", self.now)).with_outputs(_DUPLICATE, main="kept")
+            >> beam.ParDo(_ResolveGroup("id", self.now, s.params_id)).with_outputs(
+                _DUPLICATE, _INDEX, main="kept"
+            )
         )
         by_fp = (
             {
@@ -343,8 +359,8 @@ class DeduplicateArticles(beam.PTransform):
             }
             | "GroupByFingerprint" >> beam.CoGroupByKey()
             | "KeepFirstSeen"
-            >> beam.ParDo(_ResolveGroup("fingerprint", self.now)).with_outputs(
-                _DUPLICATE, main="kept"
+            >> beam.ParDo(_ResolveGroup("fingerprint", self.now, s.params_id)).with_outputs(
+                _DUPLICATE, _INDEX, main="kept"
             )
         )
         survivors = by_fp.kept
@@ -389,9 +405,14 @@ class DeduplicateArticles(beam.PTransform):
             by_fp[_DUPLICATE],
             finished[_DUPLICATE],
         ) | "AllDuplicates" >> beam.Flatten()
+        index = (
+            by_id[_INDEX],
+            by_fp[_INDEX],
+            finished[_INDEX],
+        ) | "AllIndexEntries" >> beam.Flatten()
         return DedupResult(
             articles=finished.articles,
             duplicates=duplicates,
-            index=finished[_INDEX],
+            index=index,
             dead_letter=signed[DEAD_LETTER],
         )
