@@ -19,13 +19,14 @@ any number of workers:
 1. Sign: validate and compute the MinHash signature (pipelines.core.dedup.signature).
 2. GroupById (CoGroupByKey with the index by article_id): an id already in the index is not
    re-admitted (re-run, overlapping backfill): counter dedup/already_ingested only (no
-   Duplicate row: the earlier run already wrote or reported it). The same id twice in this input (Kafka
-   redelivery): the first by order key stays, the others are kind "exact" duplicates of that
-   id (dedup/exact and dedup_info/repeated_article_id).
-3. GroupByFingerprint (CoGroupByKey with the index by content_fingerprint): a fingerprint
-   already in the index -> dedup/already_ingested (counted, not reported); otherwise the first seen (core.dedup.order_key) stays and the rest are kind
-   "exact" duplicates of it (dedup/exact). Same canonical_url with the same
-   fingerprint is covered by this key; the same URL with changed text is left to step 4.
+   Duplicate row: the earlier run already wrote or reported it). The same id twice in this
+   input (Kafka redelivery): the first by order key stays, the others are kind "exact"
+   duplicates of that id (dedup/exact and dedup_info/repeated_article_id).
+3. GroupByFingerprint (CoGroupByKey with the index by content_fingerprint): a new id whose
+   text an earlier run admitted is an exact duplicate of the earliest indexed article;
+   otherwise the first seen (core.dedup.order_key) stays and the rest are kind "exact"
+   duplicates of it (dedup/exact). Same canonical_url with the same fingerprint is covered by
+   this key; the same URL with changed text is left to step 4.
 4. Near duplicates: every signature (new, and the index's when its dedup_params match; the
    index's otherwise only count dedup_info/index_params_mismatch) emits one key per LSH band ->
    GroupByBand -> within each bucket `core.dedup.bucket_pairs` pairs each later new article
@@ -35,9 +36,9 @@ any number of workers:
    PickEarliestOriginal (CombinePerKey min by rank) -> JoinMatches with the articles by id.
    Chains resolve as core.dedup documents: to the earliest article similar enough.
 
-Already-ingested articles are only counted (dedup/already_ingested), so running the same
-backfill again adds no rows to any output. Exact duplicates and dropped near-duplicates also get an index entry (with duplicate_of set),
-so a later run recognises them by id and does not report them again.
+Already-ingested articles are only counted (dedup/already_ingested). Exact duplicates and
+dropped near-duplicates also get an index entry (with duplicate_of set), so a later run
+recognises them by id: running the same backfill again adds no rows to any output.
 Counters, namespace "dedup": ok (signed), exact (exact duplicates within the input, by
 fingerprint or repeated id), near, already_ingested, articles (admitted to `articles`), and
 one per dead-letter code. Namespace "dedup_info" (diagnostics, not outcomes):
