@@ -60,3 +60,64 @@ class ReadFingerprintIndex(beam.PTransform):
             | "SpreadIndexFiles" >> beam.Reshuffle()
             | "ReadIndexFiles" >> beam.ParDo(_ReadIndexFile(self.output_uri, self.s3))
         )
+
+
+class Admitted:
+    """What an output already holds: article ids and fingerprints, and dead-letter sources.
+
+    Built from the data files themselves (not the index), so an article counts as written
+    exactly when its Parquet file exists: a streaming restart after a crash between writing
+    articles and writing the index still sees it.
+    """
+
+    def __init__(self, ids: set[str], fingerprints: set[str], dead_sources: set[str]) -> None:
+        self.ids = frozenset(ids)
+        self.fingerprints = frozenset(fingerprints)
+        self.dead_sources = frozenset(dead_sources)
+
+    def __len__(self) -> int:
+        return len(self.ids) + len(self.dead_sources)
+
+
+def read_admitted(store: ObjectStore) -> Admitted:
+    import io
+
+    import pyarrow.parquet as pq
+
+    def column_values(folder: str, columns: list[str]) -> Iterator[dict[str, object]]:
+        for key in store.list(folder + "/"):
+            if key.endswith(".parquet"):
+                table = pq.read_table(io.BytesIO(store.get(key)), columns=columns)
+                yield from table.to_pylist()
+
+    ids: set[str] = set()
+    fingerprints: set[str] = set()
+    for row in column_values("articles", ["article_id", "content_fingerprint"]):
+        ids.add(str(row["article_id"]))
+        fingerprints.add(str(row["content_fingerprint"]))
+    for row in column_values("duplicates", ["article_id"]):
+        ids.add(str(row["article_id"]))
+    dead = {str(row["source"]) for row in column_values("dead_letter", ["source"])}
+    return Admitted(ids, fingerprints, dead)
+
+
+class _ReadAdmitted(_ListIndexFiles):
+    def process(self, _: object) -> Iterator[Admitted]:  # type: ignore[override]
+        assert self.store is not None
+        yield read_admitted(self.store)
+
+
+class ReadAdmitted(beam.PTransform):
+    """PBegin -> a single `Admitted` (use as a singleton side input)."""
+
+    def __init__(self, output_uri: str, s3: S3Config) -> None:
+        super().__init__()
+        self.output_uri = output_uri
+        self.s3 = s3
+
+    def expand(self, pbegin: beam.pvalue.PBegin) -> beam.PCollection:
+        return (
+            pbegin
+            | "StartAdmittedRead" >> beam.Create([None])
+            | "ReadAdmittedIds" >> beam.ParDo(_ReadAdmitted(self.output_uri, self.s3))
+        )

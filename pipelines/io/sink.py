@@ -61,10 +61,14 @@ class WriteFilesFn(beam.DoFn):
             self.store.close()
 
     def process(
-        self, element: tuple[tuple[str, int, str], Iterable[dict[str, Any]]]
+        self,
+        element: tuple[tuple[str, int, str], Iterable[dict[str, Any]]],
+        window: Any = beam.DoFn.WindowParam,
+        pane: Any = beam.DoFn.PaneInfoParam,
     ) -> Iterator[WrittenFile]:
         (part, shard_no, tag), rows = element
         assert self.store is not None
+        tag = _window_tag(tag, window, pane)
         # Sort by identity so the same rows always land in the same files.
         ordered = sorted(rows, key=lambda r: identity(r, self.kind))
         for start in range(0, len(ordered), self.max_rows):

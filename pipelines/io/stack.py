@@ -236,3 +236,8 @@ def describe(config: Config) -> dict[str, Any]:
         "s3_secret_access_key": config.s3.secret_access_key,
         "s3_region": config.s3.region,
     }
+
+
+def flink_job_server_jar(config: Config) -> Path:
+    """Fetch (once, with mvn) and return the Beam Flink job-server jar for our Beam version."""
+    return Path(_script(config, "flink", "jar").stdout.strip().splitlines()[-1])

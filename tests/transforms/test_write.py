@@ -54,3 +54,27 @@ def test_partitions_and_idempotent_rewrite(tmp_path: Path) -> None:
     # Same rows again (in another order): same files, nothing added.
     _run(list(reversed(rows)), out)
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.parquet")) == files
+
+
+def test_windowed_rows_get_window_and_pane_in_file_names(tmp_path: Path) -> None:
+    from apache_beam.transforms import window
+
+    rows = _rows(4)
+    out = tmp_path / "out"
+    with TestPipeline() as p:
+        _ = (
+            p
+            | beam.Create(list(enumerate(rows)))
+            | beam.Map(lambda ir: window.TimestampedValue(ir[1], 1000 + 20 * ir[0]))
+            | beam.WindowInto(window.FixedWindows(10))
+            | WriteParquet(str(out), ARTICLES, S3Config())
+        )
+    names = sorted(p.name for p in out.rglob("*.parquet"))
+    assert len(names) == 4
+    assert {n.split("-")[1] for n in names} == {
+        "w19700101T001640",
+        "w19700101T001700",
+        "w19700101T001720",
+        "w19700101T001740",
+    }
+    assert all("-p0-" in n for n in names)

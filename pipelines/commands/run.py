@@ -1,0 +1,190 @@
+"""`newswire run`: the streaming deployment (Kafka -> Beam -> Parquet on S3).
+
+    newswire run --topic raw-articles --output s3://newswire/news --runner prism --window 60s
+
+Runners: `prism` (local, the binary built by deploy/local/prism.sh), `flink` (an embedded
+Flink cluster through the Beam Flink job-server jar fetched by deploy/local/flink.sh, or
+`--flink_master=host:port`), `dataflow` (pass Dataflow options through), `direct` (the same
+as prism: Beam's DirectRunner hands streaming jobs to Prism). Extra `--flag=value` options go
+to Beam's PipelineOptions unchanged.
+
+Prints a one-line status (consumer lag per partition, committed offsets) every
+`--status-every` seconds. SIGTERM or Ctrl-C drains: reading stops once every partition is
+caught up, the open windows are written and their offsets committed, then it exits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import logging
+import signal
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from pipelines.config import Config
+
+log = logging.getLogger("newswire.run")
+TERMINAL = {"DONE", "FAILED", "CANCELLED", "UPDATED", "DRAINED"}
+
+
+def parse_duration(value: str) -> float:
+    units = {"ms": 0.001, "s": 1, "m": 60, "h": 3600}
+    for unit in sorted(units, key=len, reverse=True):
+        if value.endswith(unit):
+            return float(value[: -len(unit)]) * units[unit]
+    return float(value)
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "run",
+        help="streaming: Kafka -> Beam -> Parquet",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--topic", help="input topic (default: config)")
+    p.add_argument("--output", required=True, metavar="URI", help="s3://bucket/prefix or folder")
+    p.add_argument("--runner", choices=["prism", "flink", "direct", "dataflow"], default="prism")
+    p.add_argument("--window", type=parse_duration, default=60.0, help="window size, e.g. 60s")
+    p.add_argument("--allowed-lateness", type=parse_duration, default=3600.0)
+    p.add_argument("--group", help="consumer group (default: config)")
+    p.add_argument("--dlq-topic", help="dead-letter topic (default: config); 'none' to disable")
+    p.add_argument("--near-duplicates", choices=["mark", "drop"], default="mark")
+    p.add_argument("--idle-after", type=parse_duration, default=5.0)
+    p.add_argument(
+        "--stop-after-idle",
+        type=parse_duration,
+        help="exit once every partition was idle this long",
+    )
+    p.add_argument("--status-every", type=parse_duration, default=10.0)
+    p.add_argument("--timeout", type=parse_duration, help="drain and exit after this long")
+    p.set_defaults(func=run, accepts_passthrough=True)
+
+
+def runner_flags(args: argparse.Namespace, config: Config) -> list[str]:
+    from pipelines.io import stack
+
+    flags = ["--streaming"]
+    if args.runner in ("prism", "direct"):
+        prism = stack.prism_path(config)
+        if not prism.exists():
+            prism = stack.build_prism(config)
+        flags += [
+            "--runner=PrismRunner",
+            f"--prism_location={prism}",
+            "--environment_type=LOOPBACK",
+        ]
+    elif args.runner == "flink":
+        flags += ["--runner=FlinkRunner", "--environment_type=LOOPBACK"]
+        if not any(
+            f.startswith(("--flink_master", "--flink_job_server_jar")) for f in args.passthrough
+        ):
+            jar = stack.flink_job_server_jar(config)
+            flags += ["--flink_master=[local]", f"--flink_job_server_jar={jar}"]
+    else:
+        flags += ["--runner=DataflowRunner"]
+    return flags + list(args.passthrough)
+
+
+def _lag(config: Config, topic: str, group: str) -> str:
+    from kafka import KafkaConsumer, TopicPartition
+    from kafka.errors import KafkaError
+
+    try:
+        consumer = KafkaConsumer(
+            **config.kafka.client_kwargs(), group_id=group, enable_auto_commit=False
+        )
+    except KafkaError as exc:
+        return f"lag unknown ({exc})"
+    try:
+        parts = sorted(consumer.partitions_for_topic(topic) or [])
+        tps = [TopicPartition(topic, p) for p in parts]
+        ends = consumer.end_offsets(tps)
+        lags = {tp.partition: ends[tp] - (consumer.committed(tp) or 0) for tp in tps}
+        detail = " ".join(f"p{p}={lag}" for p, lag in lags.items())
+        return f"lag={sum(lags.values())} ({detail})"
+    except KafkaError as exc:
+        return f"lag unknown ({exc})"
+    finally:
+        consumer.close(autocommit=False)
+
+
+def run(args: argparse.Namespace, config: Config) -> int:
+    import apache_beam as beam
+    from apache_beam.options.pipeline_options import PipelineOptions
+
+    from pipelines.commands.backfill import settings_for
+    from pipelines.streaming import StreamArticles, StreamSettings
+
+    topic = args.topic or config.kafka.topic
+    group = args.group or config.kafka.group_id
+    dlq = args.dlq_topic or config.kafka.dlq_topic
+    args.threshold = None
+    args.shards = 1
+    pipeline_settings = settings_for(args, config)
+    stop_file = Path(tempfile.gettempdir()) / f"newswire-stop-{uuid.uuid4().hex}"
+    settings = StreamSettings(
+        pipeline=pipeline_settings,
+        kafka=dataclasses.replace(config.kafka, topic=topic),
+        topic=topic,
+        group_id=group,
+        window_s=args.window,
+        allowed_lateness_s=args.allowed_lateness,
+        idle_after_s=args.idle_after,
+        dlq_topic=None if dlq == "none" else dlq,
+        stop_file=str(stop_file),
+        stop_after_idle_s=args.stop_after_idle,
+    )
+
+    def drain(signum: int, _frame: Any) -> None:
+        log.info("signal %s: draining (finish caught-up partitions, write, commit)", signum)
+        stop_file.touch()
+
+    signal.signal(signal.SIGTERM, drain)
+    signal.signal(signal.SIGINT, drain)
+
+    options = PipelineOptions(runner_flags(args, config))
+    p = beam.Pipeline(options=options)
+    _ = p | "StreamArticles" >> StreamArticles(settings)
+    started = time.monotonic()
+    result = p.run()
+    print(
+        f"newswire run: {topic} -> {pipeline_settings.output_uri} ({args.runner})", file=sys.stderr
+    )
+    next_status = started + args.status_every
+    drain_started: float | None = None
+    try:
+        while str(result.state).split(".")[-1] not in TERMINAL:
+            time.sleep(0.5)
+            now = time.monotonic()
+            if args.timeout and now - started > args.timeout and not stop_file.exists():
+                stop_file.touch()
+            if stop_file.exists() and drain_started is None:
+                drain_started = now
+            if drain_started is not None and now - drain_started > 25:
+                log.warning(
+                    "drain did not finish in 25 s: cancelling (uncommitted input is replayed)"
+                )
+                result.cancel()
+                break
+            if now >= next_status:
+                next_status = now + args.status_every
+                print(
+                    f"[status] {now - started:6.0f}s {_lag(config, topic, group)}",
+                    file=sys.stderr,
+                    flush=True,
+                )
+    finally:
+        stop_file.unlink(missing_ok=True)
+    state = str(result.state).split(".")[-1]
+    print(
+        f"newswire run: {state} after {time.monotonic() - started:.0f}s;",
+        _lag(config, topic, group),
+        file=sys.stderr,
+    )
+    return 0 if state in ("DONE", "DRAINED", "CANCELLED") else 1

@@ -1,0 +1,242 @@
+"""The streaming deployment: Kafka -> Beam -> Parquet on S3, exactly once in effect.
+
+    ReadKafkaStream -> WindowInto(fixed event-time windows) -> DecodeArticles -> CleanArticles
+      -> SkipAdmitted (what the output already holds, read at start)
+      -> KeepFirstSeen (keyed state per content fingerprint, across windows, with a TTL)
+      -> DeduplicateArticles (near duplicates within the window) -> EnrichArticles
+      -> ValidateArticles -> WriteOutputs (file names carry window and pane)
+      -> dead letters also to the DLQ topic
+      -> CommitOffsets, per window, only after that window's files and DLQ sends are durable
+
+Why it is exactly once in effect: offsets are committed only after the output holding them
+is durable, so a crash replays from the last commit; and a replayed article or dead letter
+that the output already holds is skipped at restart (`ReadAdmitted` reads the data files
+themselves, so an article counts as written exactly when its file exists).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import apache_beam as beam
+from apache_beam.coders import StrUtf8Coder
+from apache_beam.metrics import Metrics
+from apache_beam.transforms import trigger, window
+from apache_beam.transforms.userstate import (
+    ReadModifyWriteStateSpec,
+    TimerSpec,
+    on_timer,
+)
+from apache_beam.utils.timestamp import Duration
+
+from pipelines.config import KafkaConfig
+from pipelines.core.records import Article, DeadLetter, Duplicate, Message
+from pipelines.io.index import Admitted, ReadAdmitted
+from pipelines.io.kafka_dlq import PublishDeadLetters
+from pipelines.io.kafka_stream import CommitOffsets, ReadKafkaStream, parse_kafka_source
+from pipelines.pipeline import PipelineSettings, WriteOutputs
+from pipelines.transforms.clean import CleanArticles
+from pipelines.transforms.common import Clock, utc_now
+from pipelines.transforms.decode import DecodeArticles
+from pipelines.transforms.dedup import DeduplicateArticles
+from pipelines.transforms.enrich import EnrichArticles
+from pipelines.transforms.validate import ValidateArticles
+
+DUPLICATES = "duplicates"
+
+
+@dataclass(frozen=True)
+class StreamSettings:
+    pipeline: PipelineSettings
+    kafka: KafkaConfig
+    topic: str
+    group_id: str
+    window_s: float = 60.0
+    allowed_lateness_s: float = 3600.0
+    idle_after_s: float = 5.0  # an idle partition's watermark follows the clock after this
+    first_seen_ttl_s: float = 7 * 24 * 3600.0  # how long exact-duplicate state is kept
+    dlq_topic: str | None = "raw-articles.dlq"
+    stop_file: str | None = None  # drain when this file appears
+    stop_after_idle_s: float | None = None  # finish when every partition is idle this long
+
+
+def _windowing(s: StreamSettings) -> beam.WindowInto:
+    return beam.WindowInto(
+        window.FixedWindows(s.window_s),
+        trigger=trigger.AfterWatermark(late=trigger.AfterCount(1)),
+        allowed_lateness=Duration(seconds=s.allowed_lateness_s),
+        accumulation_mode=trigger.AccumulationMode.DISCARDING,
+    )
+
+
+class _SkipAdmitted(beam.DoFn):
+    """Drops articles the output already holds (a replay after a restart)."""
+
+    def __init__(self) -> None:
+        self.skipped = Metrics.counter("stream", "already_written")
+
+    def process(self, article: Article, admitted: Admitted) -> Iterator[Article]:
+        if (
+            article.article_id in admitted.ids
+            or article.content_fingerprint in admitted.fingerprints
+        ):
+            self.skipped.inc()
+            return
+        yield article
+
+
+class _SkipRecordedDeadLetters(beam.DoFn):
+    def __init__(self) -> None:
+        self.skipped = Metrics.counter("stream", "dead_letter_already_written")
+
+    def process(self, letter: DeadLetter, admitted: Admitted) -> Iterator[DeadLetter]:
+        if letter.source in admitted.dead_sources:
+            self.skipped.inc()
+            return
+        yield letter
+
+
+_FIRST = ReadModifyWriteStateSpec("first", StrUtf8Coder())
+_EXPIRY = TimerSpec("expiry", beam.TimeDomain.WATERMARK)
+_FIRST_STATE = beam.DoFn.StateParam(_FIRST)
+_EXPIRY_TIMER = beam.DoFn.TimerParam(_EXPIRY)
+
+
+class _FirstSeen(beam.DoFn):
+    """Keyed by content fingerprint in the global window: the first article wins, across
+    windows. State expires `ttl_s` of event time after the first sighting."""
+
+    def __init__(self, ttl_s: float, now: Clock) -> None:
+        self.ttl_s = ttl_s
+        self.now = now
+        self.exact = Metrics.counter("dedup", "exact")
+
+    def process(
+        self,
+        element: tuple[str, Article],
+        timestamp: Any = beam.DoFn.TimestampParam,
+        first: Any = _FIRST_STATE,
+        expiry: Any = _EXPIRY_TIMER,
+    ) -> Iterator[Any]:
+        _, article = element
+        seen = first.read()
+        if seen is None:
+            first.write(article.article_id)
+            expiry.set(timestamp + Duration(seconds=self.ttl_s))
+            yield article
+        else:
+            # Another article with this text, or the same one sent again (as in batch).
+            self.exact.inc()
+            yield beam.pvalue.TaggedOutput(
+                DUPLICATES,
+                Duplicate(
+                    article_id=article.article_id,
+                    duplicate_of=seen,
+                    kind="exact",
+                    similarity=1.0,
+                    source=article.source,
+                    detected_at=self.now(),
+                    url=article.url,
+                ),
+            )
+
+    @on_timer(_EXPIRY)
+    def expire(self, first: Any = _FIRST_STATE) -> None:
+        first.clear()
+
+
+def _next_offset(message: Message) -> tuple[int, int]:
+    _, partition, offset = parse_kafka_source(message.source)
+    return partition, offset + 1
+
+
+class StreamArticles(beam.PTransform):
+    """PBegin -> the committed offsets (per window). See the module docstring."""
+
+    def __init__(self, settings: StreamSettings, now: Clock = utc_now) -> None:
+        super().__init__()
+        self.settings = settings
+        self.now = now
+
+    def expand(self, pbegin: beam.pvalue.PBegin) -> beam.PCollection:
+        s, ps, now = self.settings, self.settings.pipeline, self.now
+        admitted = beam.pvalue.AsSingleton(
+            pbegin | "ReadAdmitted" >> ReadAdmitted(ps.output_uri, ps.s3)
+        )
+        messages = (
+            pbegin
+            | "ReadKafkaStream"
+            >> ReadKafkaStream(
+                s.kafka,
+                s.topic,
+                s.group_id,
+                idle_after_s=s.idle_after_s,
+                stop_after_idle_s=s.stop_after_idle_s,
+                stop_file=s.stop_file,
+                discover_interval_s=None if s.stop_after_idle_s else 60.0,
+            )
+            | "WindowMessages" >> _windowing(s)
+        )
+        decoded = messages | "DecodeArticles" >> DecodeArticles(ps.s3, now)
+        cleaned = decoded.articles | "CleanArticles" >> CleanArticles(
+            ps.clean, now, ps.max_body_bytes
+        )
+        fresh = cleaned.articles | "SkipAdmitted" >> beam.ParDo(_SkipAdmitted(), admitted)
+        first = (
+            fresh
+            | "GlobalWindow" >> beam.WindowInto(window.GlobalWindows())
+            | "KeyByFingerprint" >> beam.Map(lambda a: (a.content_fingerprint, a))
+            | "KeepFirstSeen"
+            >> beam.ParDo(_FirstSeen(s.first_seen_ttl_s, now)).with_outputs(
+                DUPLICATES, main="articles"
+            )
+        )
+        rewindowed = first.articles | "RewindowArticles" >> _windowing(s)
+        exact = first[DUPLICATES] | "RewindowDuplicates" >> _windowing(s)
+        deduped = rewindowed | "DeduplicateArticles" >> DeduplicateArticles(
+            ps.dedup, near_duplicates=ps.near_duplicates, now=now
+        )
+        enriched = deduped.articles | "EnrichArticles" >> EnrichArticles(ps.enrich, now=now)
+        validated = enriched.articles | "ValidateArticles" >> ValidateArticles(now=now)
+        dead = (
+            (
+                decoded.dead_letter,
+                cleaned.dead_letter,
+                deduped.dead_letter,
+                enriched.dead_letter,
+                validated.dead_letter,
+            )
+            | "CollectDeadLetters" >> beam.Flatten()
+            | "SkipRecordedDeadLetters" >> beam.ParDo(_SkipRecordedDeadLetters(), admitted)
+        )
+        outputs = {
+            "articles": validated.valid,
+            "duplicates": (exact, deduped.duplicates) | "AllDuplicates" >> beam.Flatten(),
+            "index": deduped.index,
+            "dead_letter": dead,
+        }
+        durable = [
+            outputs
+            | "WriteOutputs" >> WriteOutputs(ps)
+            | "FilesDone" >> beam.Map(lambda _: ("w", 1))
+        ]
+        if s.dlq_topic:
+            published = dead | "PublishDeadLetters" >> PublishDeadLetters(s.kafka, s.dlq_topic)
+            durable.append(published | "SendsDone" >> beam.Map(lambda _: ("w", 1)))
+        offsets = (
+            messages
+            | "NextOffsets" >> beam.Map(_next_offset)
+            | "MaxOffsetPerPartition" >> beam.CombinePerKey(max)
+            | "KeyOffsets" >> beam.Map(lambda kv: ("w", kv))
+        )
+        done = tuple(durable) | "AllDurable" >> beam.Flatten()
+        # The gate fires per window once its offsets and its writes are complete, so an offset
+        # is committed only after the output holding it is durable.
+        return (
+            {"offsets": offsets, "durable": done}
+            | "WaitForDurableOutput" >> beam.CoGroupByKey()
+            | "OffsetsToCommit" >> beam.FlatMap(lambda kv: kv[1]["offsets"])
+            | "CommitOffsets" >> CommitOffsets(s.kafka, s.group_id, s.topic)
+        )
