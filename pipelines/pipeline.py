@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import apache_beam as beam
+from apache_beam.metrics import Metrics
 
 from pipelines.config import S3Config
 from pipelines.core.clean import CleanSettings
 from pipelines.core.dedup import DedupSettings
 from pipelines.core.enrich import EnrichSettings
 from pipelines.core.layout import ARTICLES, DEAD_LETTERS, DUPLICATES, INDEX
-from pipelines.core.records import to_avro
+from pipelines.core.records import DeadLetter, to_avro
 from pipelines.transforms.clean import CleanArticles
 from pipelines.transforms.common import Clock, utc_now
 from pipelines.transforms.dedup import DeduplicateArticles
@@ -80,6 +81,12 @@ class ProcessArticles(beam.PTransform):
         }
 
 
+def _count_dead_letter(letter: DeadLetter) -> DeadLetter:
+    # One counter per step and reason, of what actually reaches dead_letter/.
+    Metrics.counter("dead_letter", f"{letter.step}:{letter.error_code}").inc()
+    return letter
+
+
 class WriteOutputs(beam.PTransform):
     """{articles, duplicates, index, dead_letter} -> Parquet files under the output URI."""
 
@@ -96,6 +103,7 @@ class WriteOutputs(beam.PTransform):
                 s.output_uri, kind, s.s3, s.shards, tag=self.tag
             )
 
+        dead = outputs["dead_letter"] | "CountDeadLetters" >> beam.Map(_count_dead_letter)
         written = (
             write("Articles", ARTICLES, outputs["articles"]),
             write(
@@ -106,7 +114,7 @@ class WriteOutputs(beam.PTransform):
             write(
                 "DeadLetters",
                 DEAD_LETTERS,
-                outputs["dead_letter"] | "DeadLetterRows" >> beam.Map(to_avro),
+                dead | "DeadLetterRows" >> beam.Map(to_avro),
             ),
             write(
                 "Index", INDEX, outputs["index"] | "IndexRows" >> beam.Map(lambda e: e.to_dict())

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-STEPS = ("read", "decode", "clean", "dedup", "enrich", "validate")
-
 
 def counters(result: Any) -> dict[tuple[str, str], int]:
     """{(namespace, name): value} summed over every step of a finished pipeline."""
@@ -19,14 +17,8 @@ def counters(result: Any) -> dict[tuple[str, str], int]:
 
 def summarize(result: Any, seconds: float) -> dict[str, Any]:
     c = counters(result)
-    dead: dict[str, int] = {}
-    for (ns, name), value in sorted(c.items()):
-        if (
-            ns in STEPS
-            and name not in ("ok", "articles", "already_ingested", "exact", "near")
-            and value
-        ):
-            dead[f"{ns}:{name}"] = value
+    # Counted where dead letters reach the sink (pipeline.WriteOutputs), as "<step>:<code>".
+    dead = {name: value for (ns, name), value in sorted(c.items()) if ns == "dead_letter" and value}
     read = (
         c.get(("read", "ok"), 0)
         + c.get(("decode", "ok"), 0)

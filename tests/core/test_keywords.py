@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from pipelines.core.keywords import extract_keywords, stop_words
+
+ARTICLE = (
+    "The harbour authority of Valparaiso opened a new container terminal on Monday. "
+    "The container terminal doubles the port's capacity, the authority said.\n\n"
+    "Shipping companies welcomed the container terminal. Valparaiso's mayor said the "
+    "port would hire 400 dock workers, and that the harbour authority had paid for the "
+    "dredging itself.\n\n"
+    "Critics said the dredging harmed local fishing grounds near the port."
+)
+
+
+def test_top_keywords_prefer_repeated_phrases_and_keep_proper_nouns_capitalised() -> None:
+    keywords = extract_keywords(ARTICLE, "en", max_keywords=5)
+    assert keywords[0] == "container terminal"
+    assert "harbour authority" in keywords
+    assert "Valparaiso" in keywords  # "Valparaiso's" counts as Valparaiso
+    assert "port" in keywords
+    assert len(keywords) == 5
+
+
+def test_stop_words_numbers_and_reporting_verbs_are_never_keywords() -> None:
+    keywords = extract_keywords(ARTICLE, "en", max_keywords=50)
+    lowered = {w for k in keywords for w in k.lower().split()}
+    assert not lowered & {"the", "said", "monday", "400", "would", "of"}
+
+
+def test_a_shorter_phrase_is_absorbed_by_the_longer_one_containing_it() -> None:
+    keywords = extract_keywords(ARTICLE, "en", max_keywords=50)
+    assert "container terminal" in keywords
+    assert "container" not in keywords and "terminal" not in keywords
+
+
+def test_title_words_are_boosted() -> None:
+    without = extract_keywords(ARTICLE, "en", max_keywords=3)
+    with_title = extract_keywords(ARTICLE, "en", title="Dredging row in Valparaiso", max_keywords=3)
+    assert "dredging" not in without
+    assert "dredging" in with_title
+
+
+def test_deterministic_and_bounded() -> None:
+    runs = {tuple(extract_keywords(ARTICLE, "en", max_keywords=7)) for _ in range(3)}
+    assert len(runs) == 1
+    assert extract_keywords(ARTICLE, "en", max_keywords=0) == []
+    assert extract_keywords("", "en") == []
+
+
+def test_uses_the_articles_language_stop_words() -> None:
+    text = (
+        "Die Stadtwerke erhöhen die Strompreise. Die Strompreise steigen im Winter, "
+        "und die Stadtwerke verweisen auf die Kosten. Die Kosten seien gestiegen."
+    )
+    keywords = extract_keywords(text, "de", max_keywords=3)
+    assert keywords == ["Stadtwerke", "Strompreise", "Kosten"]  # ties: earlier first
+    assert "die" in stop_words("de") and "the" in stop_words(None)
+
+
+def test_languages_without_spaces_get_no_keywords() -> None:
+    assert extract_keywords("東京都は月曜日に新しい予算を承認した。", "ja") == []
+
+
+def test_contractions_and_urls_are_not_keywords() -> None:
+    text = (
+        "We’d waited for the ferry. Don't miss the ferry, they'd said. "
+        "Tickets at https://example.org/ferry-tickets and www.example.org/ferry today."
+    )
+    keywords = extract_keywords(text, "en", max_keywords=20)
+    assert "ferry" in keywords
+    joined = " ".join(keywords).lower()
+    assert "we’d" not in joined and "don't" not in joined and "they'd" not in joined
+    assert "example" not in joined and "https" not in joined and "org" not in joined
+
+
+def test_overlapping_phrases_are_not_both_picked() -> None:
+    text = (
+        "The Port Moresby Harbour Board met. The Port Moresby Harbour Board voted. "
+        "Later the Port Moresby Harbour Board adjourned."
+    )
+    keywords = extract_keywords(text, "en", max_keywords=10)
+    assert keywords[0] == "Port Moresby Harbour"
+    # not "Moresby Harbour Board" or "Harbour Board": they chain onto the first pick
+    assert not any("Harbour" in k for k in keywords[1:])
