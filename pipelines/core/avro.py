@@ -41,10 +41,10 @@ class SingleObjectCodec:
 
     def encode(self, record: dict[str, Any], schema: dict[str, Any] | None = None) -> bytes:
         """Encode `record` with `schema` (default: the current version)."""
-        schema = schema or self.reader
         buf = io.BytesIO()
-        buf.write(MARKER + fingerprint(schema))
-        fastavro.schemaless_writer(buf, schema, record)
+        # The current schema's header is computed once: fingerprinting costs milliseconds.
+        buf.write(self.header if schema is None else MARKER + fingerprint(schema))
+        fastavro.schemaless_writer(buf, schema or self.reader, record)
         return buf.getvalue()
 
     def decode(self, data: bytes) -> dict[str, Any]:

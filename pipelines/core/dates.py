@@ -32,20 +32,20 @@ MIN_YEAR = 1900
 
 _MONTH_NAMES: dict[int, tuple[str, ...]] = {
     1: ("january", "jan", "januar", "jänner", "jän", "janvier", "janv", "enero", "ene",
-        "janeiro"),
+        "janeiro", "января", "январь", "янв"),
     2: ("february", "feb", "februar", "février", "fevrier", "févr", "fevr", "febrero",
-        "fevereiro", "fev"),
-    3: ("march", "mar", "märz", "maerz", "mär", "mrz", "mars", "marzo", "março", "marco"),
-    4: ("april", "apr", "avril", "avr", "abril", "abr"),
-    5: ("may", "mai", "mayo", "maio"),
-    6: ("june", "jun", "juni", "juin", "junio", "junho"),
-    7: ("july", "jul", "juli", "juillet", "juil", "julio", "julho"),
-    8: ("august", "aug", "août", "aout", "agosto", "ago"),
-    9: ("september", "sept", "sep", "septembre", "septiembre", "setiembre", "setembro", "set"),
-    10: ("october", "oct", "oktober", "okt", "octobre", "octubre", "outubro", "out"),
-    11: ("november", "nov", "novembre", "noviembre", "novembro"),
+        "fevereiro", "fev", "февраля", "февраль", "фев"),
+    3: ("march", "mar", "märz", "maerz", "mär", "mrz", "mars", "marzo", "março", "marco", "марта", "март", "мар"),
+    4: ("april", "apr", "avril", "avr", "abril", "abr", "апреля", "апрель", "апр"),
+    5: ("may", "mai", "mayo", "maio", "мая", "май"),
+    6: ("june", "jun", "juni", "juin", "junio", "junho", "июня", "июнь", "июн"),
+    7: ("july", "jul", "juli", "juillet", "juil", "julio", "julho", "июля", "июль", "июл"),
+    8: ("august", "aug", "août", "aout", "agosto", "ago", "августа", "август", "авг"),
+    9: ("september", "sept", "sep", "septembre", "septiembre", "setiembre", "setembro", "set", "сентября", "сентябрь", "сент", "сен"),
+    10: ("october", "oct", "oktober", "okt", "octobre", "octubre", "outubro", "out", "октября", "октябрь", "окт"),
+    11: ("november", "nov", "novembre", "noviembre", "novembro", "ноября", "ноябрь", "ноя"),
     12: ("december", "dec", "dezember", "dez", "décembre", "decembre", "déc", "diciembre",
-         "dic", "dezembro"),
+         "dic", "dezembro", "декабря", "декабрь", "дек"),
 }  # fmt: skip
 MONTHS = {name: num for num, names in _MONTH_NAMES.items() for name in names}
 _MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))

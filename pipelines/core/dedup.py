@@ -323,12 +323,17 @@ def order_key(
     article_id: str,
     *,
     previous: bool = False,
+    date_only: bool = False,
 ) -> Rank:
     """Sort key for "first seen wins"; the smallest key is the original.
 
     Earliest published_at first (None after any date), then earliest ingested_at (None last),
     then article_id. `previous=True` (fingerprint-index entries) ranks before any new article.
+    `date_only`: the source gave a day but no time; it counts as the end of that day, since it
+    cannot be shown to precede a timed publication on the same day.
     """
+    if date_only and published_at is not None:
+        published_at = published_at + timedelta(days=1) - timedelta(microseconds=1)
     return (
         0 if previous else 1,
         0 if published_at is not None else 1,

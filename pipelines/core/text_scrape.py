@@ -36,6 +36,7 @@ _RESIDUE_RE = re.compile(
     r"menu principal|menú|breadcrumb)\b|\bmenu$|^(?:menu|search|home|suche|rechercher|buscar)$",
     re.IGNORECASE,
 )
+_AGENCY_AFTER_DASH_RE = re.compile(r"(?P<agency>[^\W\d][\w&'/-]*(?: [\w&'/-]+){0,2})\.\s+(?=\S)")
 _MENU_SEPARATOR_RE = re.compile(r"\s*[|•·»›>]\s*|\s+/\s+")
 # "date 2024-09-26", "Datum: 3.3.2024", "Category: World": key/value metadata lines.
 _KEY_VALUE_RE = re.compile(
@@ -45,7 +46,8 @@ _KEY_VALUE_RE = re.compile(
 )
 _BYLINE_KEYWORD_RE = re.compile(
     r"\b(?:published|updated|posted|last updated|first published|veröffentlicht|aktualisiert|"
-    r"stand|publié(?:e)?|mis à jour|publicado|actualizado|actualización|atualizado)\b"
+    r"stand|publié(?:e)?|mis à jour|publicado|actualizado|actualización|atualizado|"
+    r"опубликовано|обновлено)\b"
     r"(?:\s+(?:on|am|le|el|em|at|um))?\s*:?",
     re.IGNORECASE,
 )
@@ -173,7 +175,9 @@ def _is_residue(block: str) -> bool:
         return True
     # A menu bar or breadcrumb: three or more short items between separators.
     items = [item for item in _MENU_SEPARATOR_RE.split(block) if item]
-    if len(items) >= 3 and all(len(item.split()) <= 3 for item in items):
+    # Breadcrumb arrows mark a trail even with two items; bars and dots need three.
+    needed = 2 if any(arrow in block for arrow in (" > ", " › ", " » ")) else 3
+    if len(items) >= needed and all(len(item.split()) <= 3 for item in items):
         return True
     return bool(_RESIDUE_RE.search(block) or _KEY_VALUE_RE.match(block))
 
@@ -257,8 +261,21 @@ def split_dateline(paragraph: str) -> tuple[Dateline | None, str]:
             and place.casefold() not in _NOT_PLACES
             and (m.group("sep") != ":" or zone_for_place(place) is not None)
         ):
-            return Dateline(place, None, date), paragraph[m.end() :].strip()
+            rest = paragraph[m.end() :].strip()
+            agency = None
+            # "МОСКВА, 26 июня — РИА Новости. Body": a dated dash dateline whose agency
+            # follows the dash and ends with a full stop.
+            dated = date is not None or any(ch.isdigit() for ch in m.group("head"))
+            tail = _AGENCY_AFTER_DASH_RE.match(rest) if dated else None
+            if tail and _is_agency(tail.group("agency")) and _is_name_like(tail.group("agency")):
+                agency, rest = tail.group("agency"), rest[tail.end() :].strip()
+            return Dateline(place, agency, date), rest
     return None, paragraph
+
+
+def _is_name_like(text: str) -> bool:
+    words = text.split()
+    return 1 <= len(words) <= 3 and all(w[:1].isupper() for w in words)
 
 
 def _paren_dateline(head: str, paren: str, sep: str | None) -> Dateline | None:

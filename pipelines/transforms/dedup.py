@@ -91,7 +91,12 @@ class _FixedClock:
 
 
 def _rank(article: Article) -> dedup.Rank:
-    return dedup.order_key(article.published_at, article.ingested_at, article.article_id)
+    return dedup.order_key(
+        article.published_at,
+        article.ingested_at,
+        article.article_id,
+        date_only="date-only" in (article.published_at_source or ""),
+    )
 
 
 def _first_seen_key(item: Signed) -> tuple[dedup.Rank, str]:

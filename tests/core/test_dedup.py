@@ -342,3 +342,12 @@ def test_earliest_match() -> None:
     m1, m2 = dedup.Match("z", "x", 0.6, r1), dedup.Match("z", "y", 0.9, r2)
     assert dedup.earliest_match([m2, m1]) == m1
     assert dedup.earliest_match([]) is None
+
+
+def test_date_only_publication_does_not_beat_a_timed_one_the_same_day() -> None:
+    day = datetime(2024, 4, 21, tzinfo=UTC)
+    timed = dedup.order_key(day.replace(hour=0, minute=59), None, "b")
+    date_only = dedup.order_key(day, None, "a", date_only=True)
+    assert timed < date_only
+    # ... but it still precedes anything published on a later day.
+    assert date_only < dedup.order_key(day.replace(day=22), None, "c")

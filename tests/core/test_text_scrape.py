@@ -226,3 +226,28 @@ def test_menu_bars_and_breadcrumbs_are_residue() -> None:
     assert parts.title == "Harbour Plan Approved After Long Debate"
     assert parts.authors == ["Mara Quill"]
     assert parts.paragraphs[0].startswith("The city council approved")
+
+
+def test_dated_dash_dateline_with_agency_after_the_dash() -> None:
+    dateline, rest = split_dateline(
+        "ТБИЛИСИ, 26 июня — Северпресс. В городе открылось новое отделение неотложной помощи."
+    )
+    assert dateline is not None
+    assert (dateline.place, dateline.agency) == ("ТБИЛИСИ", "Северпресс")
+    assert rest.startswith("В городе открылось")
+    # Without a date the first sentence is body text, not an agency.
+    dateline, rest = split_dateline("WASHINGTON — Lawmakers. They met on Monday to debate it.")
+    assert dateline is not None and dateline.agency is None
+    assert rest.startswith("Lawmakers.")
+
+
+def test_russian_byline_with_publication_time() -> None:
+    parts = parse_text_scrape(
+        "Главная > Экономика\n\nНовый мост открыт для движения\n\n"
+        "Дмитрий Фомин Опубликовано 4 января 2024, 21:24\n\n"
+        "ТБИЛИСИ, 4 января — Северпресс. Новый мост через реку открыли для движения в четверг, "
+        "сообщили в городской администрации.\n"
+    )
+    assert parts.title == "Новый мост открыт для движения"
+    assert parts.authors == ["Дмитрий Фомин"]
+    assert parts.paragraphs[0].startswith("Новый мост через реку")

@@ -1,0 +1,696 @@
+"""Readers for raw news input: files, folders, WARC archives and stdin -> RawArticle records.
+
+`Inputs(paths)` walks its arguments (folders recursively, in sorted order) and yields, per
+input record, either a `RawArticle` ready to send or an `InputError(source, reason, message)`
+naming what was wrong with it. Bad input never stops the walk.
+
+Formats, by extension (a file named on the command line with another extension, and stdin
+given as "-", are recognised by their first bytes):
+
+- ``.html`` / ``.htm`` / ``.xhtml``: one page; source = the path.
+- ``.txt``: one plain-text scrape; source = the path.
+- ``.jsonl`` / ``.ndjson`` / ``.json``: records ``{"url", "html" | "text", "fetched_at"?,
+  "source"?, "language"?}``, one per line (a ``.json`` file may also hold one object or an
+  array); source = ``path:<0-based line or array index>``.
+- ``.warc`` / ``.warc.gz``: HTTP response records with an HTML body; source =
+  ``path:<0-based record index>`` (counting every record, warcinfo and requests included).
+
+Per record: `article_id` = `article_id_for(url, body)`; the body is kept as bytes and its
+character encoding is detected (BOM, then the declared charset from the HTTP header or the
+page's ``<meta charset>``, then strict UTF-8, then windows-1252 for legacy pages that are not
+broken UTF-8). Single files take their modification time as the fetch time, JSON records their
+``fetched_at``, WARC records their WARC-Date, and stdin the injected clock.
+
+Reasons (stable codes, counted by the producer): unreadable, empty, too_large, binary_content,
+undecodable_bytes, not_html, no_text, invalid_json, invalid_record, missing_field,
+truncated_warc_record, invalid_warc, http_status, unsupported_type. Files named
+``manifest.json`` (the sample generator's ground truth) and hidden files are not inputs when a
+folder is walked; other files with unknown extensions there are ignored and counted.
+"""
+
+from __future__ import annotations
+
+import codecs
+import functools
+import html
+import io
+import json
+import os
+import queue
+import re
+import threading
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any, TypeVar
+
+from pipelines.core.records import RawArticle
+from pipelines.core.urls import article_id_for
+
+HTML_EXTENSIONS = (".html", ".htm", ".xhtml")
+TEXT_EXTENSIONS = (".txt",)
+JSON_EXTENSIONS = (".jsonl", ".ndjson", ".json")
+WARC_EXTENSIONS = (".warc", ".warc.gz")
+NOT_INPUT_NAMES = frozenset({"manifest.json"})
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+STDIN = "-"
+_WARC_TYPES = frozenset(
+    (
+        "warcinfo",
+        "response",
+        "resource",
+        "request",
+        "metadata",
+        "revisit",
+        "conversion",
+        "continuation",
+    )
+)
+SNIFF_BYTES = 65536
+
+_META_CHARSET_RE = re.compile(
+    rb"""<meta[^>]{0,400}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.I
+)
+_TAG_RE = re.compile(
+    r"<\s*(?:!doctype|html|head|body|p|div|span|article|section|main|h[1-6]|title|meta|br|a|table|ul|li|img|script)\b",
+    re.I,
+)
+_INVISIBLE_RE = re.compile(
+    r"<head\b.*?</head\s*>|<script\b.*?</script\s*>|<style\b.*?</style\s*>|<template\b.*?</template\s*>|<!--.*?-->",
+    re.I | re.S,
+)
+_ANY_TAG_RE = re.compile(r"<[^>]*>")
+# Skips what is never shown (head, scripts, styles, templates, comments, tags) and captures the
+# text between tags.
+_TEXT_SCAN_RE = re.compile(
+    r"<head\b.*?</head\s*>|<(script|style|template)\b.*?</\1\s*>|<!--.*?-->|<[^>]*>|(?P<text>[^<]+)",
+    re.I | re.S,
+)
+_WORD_RE = re.compile(r"\w")
+# A lead byte followed by the right number of continuation bytes: real UTF-8 sequences.
+_UTF8_SEQUENCE_RE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+_CONTROL_BYTES = frozenset(range(0, 32)) - {9, 10, 12, 13, 27}
+_NOT_CONTROL = bytes(b for b in range(256) if b not in _CONTROL_BYTES)  # translate() deletes these
+
+
+@dataclass(frozen=True, slots=True)
+class InputError:
+    """One input that was skipped, and why."""
+
+    source: str
+    reason: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.reason}: {self.message}"
+
+
+Item = RawArticle | InputError
+T = TypeVar("T")
+
+
+class _Bad(Exception):
+    """Raised inside the readers; turned into an `InputError` for the record at hand."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.message = message
+
+
+# --- bytes -> article --------------------------------------------------------------------------
+
+
+def normalize_charset(label: str | None) -> str | None:
+    """A charset label as Python knows it, spelled the usual way ("utf-8", "windows-1252")."""
+    if not label:
+        return None
+    try:
+        name = codecs.lookup(label.strip().strip("\"'").lower()).name
+    except LookupError:
+        return None
+    if name == "iso8859-1":  # WHATWG reads latin-1 labels as windows-1252, and so do we
+        return "windows-1252"
+    if name == "utf-8-sig":
+        return "utf-8"
+    if name.startswith("cp") and name[2:].isdigit() and len(name) == 6:
+        return f"windows-{name[2:]}"
+    if name.startswith("iso8859-"):
+        return "iso-8859-" + name.removeprefix("iso8859-")
+    return name.replace("_", "-")
+
+
+def declared_charset(body: bytes, content_type: str | None = None) -> str | None:
+    """Charset from an HTTP Content-Type value, else from a <meta> tag near the top."""
+    if content_type:
+        header = re.search(r"charset\s*=\s*[\"']?([^\s;\"']+)", content_type, re.I)
+        if header:
+            return header.group(1)
+    meta = _META_CHARSET_RE.search(body[:4096])
+    return meta.group(1).decode("ascii", "replace") if meta else None
+
+
+def detect_encoding(body: bytes, declared: str | None = None) -> str:
+    """The encoding `body` decodes with; raises `_Bad("undecodable_bytes")` if none fits."""
+    return _detect(body, declared)[0]
+
+
+def _detect(body: bytes, declared: str | None) -> tuple[str, str]:
+    """(encoding, decoded text)."""
+    for bom, name in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
+        if body.startswith(bom):
+            return name, _decode(body[len(bom) :], name, "its byte-order mark says")
+    charset = normalize_charset(declared)
+    if charset in ("ascii", "us-ascii"):
+        charset = None  # pages labelled ASCII are usually UTF-8 in practice
+    if charset:
+        return charset, _decode(body, charset, "declared")
+    try:
+        return "utf-8", body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if _UTF8_SEQUENCE_RE.search(body):
+            # Valid UTF-8 sequences next to invalid bytes: broken UTF-8, not a legacy page.
+            raise _Bad(
+                "undecodable_bytes", f"mixed encodings: invalid UTF-8 at byte {exc.start}"
+            ) from exc
+    return "windows-1252", _decode(body, "windows-1252", "neither UTF-8 nor")
+
+
+def _decode(body: bytes, charset: str, how: str) -> str:
+    try:
+        return body.decode(charset)
+    except UnicodeDecodeError as exc:
+        raise _Bad(
+            "undecodable_bytes",
+            f"{how} {charset}, but byte 0x{body[exc.start]:02x} at offset {exc.start} "
+            f"is not valid {charset}",
+        ) from exc
+    except LookupError as exc:  # pragma: no cover - normalize_charset only returns known codecs
+        raise _Bad("undecodable_bytes", f"unknown charset {charset}") from exc
+
+
+def _check_binary(body: bytes) -> None:
+    head = body[:8192]
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return
+    if b"\x00" in head:
+        raise _Bad("binary_content", "contains NUL bytes: not text")
+    controls = len(head.translate(None, _NOT_CONTROL))
+    if controls > len(head) // 20:
+        raise _Bad("binary_content", f"{controls} control bytes in the first {len(head)}: not text")
+
+
+def visible_text(markup: str) -> str:
+    """Rough visible text of a page: no head, scripts, styles, comments or tags."""
+    return html.unescape(_ANY_TAG_RE.sub(" ", _INVISIBLE_RE.sub(" ", markup)))
+
+
+def has_visible_text(markup: str) -> bool:
+    """Whether any letter or digit would be shown: stops at the first one (cheap on real pages)."""
+    for m in _TEXT_SCAN_RE.finditer(markup):
+        chunk = m.group("text")
+        if chunk is not None and _WORD_RE.search(html.unescape(chunk)):
+            return True
+    return False
+
+
+def make_article(
+    body: bytes,
+    source: str,
+    *,
+    content_type: str,
+    url: str | None = None,
+    fetched_at: datetime | None = None,
+    charset: str | None = None,
+    outlet: str | None = None,
+    language: str | None = None,
+    max_body_bytes: int | None = None,
+) -> RawArticle:
+    """Check one raw record and build its RawArticle; raises `_Bad` with a reason code."""
+    if not body.strip():
+        raise _Bad("empty", "no content" if not body else "only whitespace")
+    if max_body_bytes is not None and len(body) > max_body_bytes:
+        raise _Bad("too_large", f"{len(body):,} bytes is over the {max_body_bytes:,}-byte limit")
+    _check_binary(body)
+    is_html = content_type == "text/html"
+    encoding, text = _detect(body, charset or (declared_charset(body) if is_html else None))
+    if is_html:
+        if not _TAG_RE.search(text[:SNIFF_BYTES]):
+            raise _Bad("not_html", "no HTML markup found")
+        if not has_visible_text(text):
+            raise _Bad("no_text", "the page has markup but no visible text")
+    elif not _WORD_RE.search(text):
+        raise _Bad("no_text", "no letters or digits")
+    return RawArticle(
+        article_id=article_id_for(url, body),
+        content_type=content_type,
+        body=body,
+        source=source,
+        url=url or None,
+        fetched_at=fetched_at,
+        encoding=encoding,
+        outlet=outlet,
+        language_hint=language,
+    )
+
+
+def parse_time(value: Any) -> datetime:
+    """ISO 8601 ("2024-09-26T14:40:00Z", with or without offset; naive = UTC) or epoch seconds."""
+    if isinstance(value, bool):
+        raise ValueError("not a time")
+    if isinstance(value, int | float):
+        return datetime.fromtimestamp(value, UTC)
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("not a time")
+    parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+    return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+# --- the readers --------------------------------------------------------------------------------
+
+
+@dataclass
+class _Options:
+    now: Callable[[], datetime]
+    max_body_bytes: int | None
+
+
+def _record(source: str, build: Callable[[], RawArticle]) -> Item:
+    try:
+        return build()
+    except _Bad as bad:
+        return InputError(source, bad.reason, bad.message)
+
+
+def _json_record(record: Any, source: str, opts: _Options) -> Item:
+    def build() -> RawArticle:
+        if not isinstance(record, dict):
+            raise _Bad("invalid_record", f"expected a JSON object, got {type(record).__name__}")
+        html_value, text_value = record.get("html"), record.get("text")
+        if html_value is None and text_value is None:
+            raise _Bad("missing_field", "record has neither 'html' nor 'text'")
+        value = html_value if html_value is not None else text_value
+        if not isinstance(value, str):
+            raise _Bad(
+                "invalid_record",
+                f"'{'html' if html_value is not None else 'text'}' is not a string",
+            )
+        url = record.get("url")
+        if url is not None and not isinstance(url, str):
+            raise _Bad("invalid_record", "'url' is not a string")
+        fetched_at = None
+        if record.get("fetched_at") is not None:
+            try:
+                fetched_at = parse_time(record["fetched_at"])
+            except (ValueError, OverflowError, OSError) as exc:
+                raise _Bad(
+                    "invalid_record", f"fetched_at {record['fetched_at']!r} is not a time"
+                ) from exc
+        outlet, language = record.get("source"), record.get("language")
+        return make_article(
+            value.encode("utf-8", errors="surrogatepass"),
+            source,
+            content_type="text/html" if html_value is not None else "text/plain",
+            url=url,
+            fetched_at=fetched_at,
+            charset="utf-8",
+            outlet=outlet if isinstance(outlet, str) and outlet else None,
+            language=language if isinstance(language, str) and language else None,
+            max_body_bytes=opts.max_body_bytes,
+        )
+
+    return _record(source, build)
+
+
+def read_json_lines(lines: Iterable[bytes], name: str, opts: _Options) -> Iterator[Item]:
+    """One record per line; blank lines are skipped but keep their index."""
+    for index, raw in enumerate(lines):
+        if not raw.strip():
+            continue
+        source = f"{name}:{index}"
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            yield InputError(source, "undecodable_bytes", f"line is not UTF-8 (byte {exc.start})")
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield InputError(source, "invalid_json", f"{exc.msg} at column {exc.colno}")
+            continue
+        yield _json_record(record, source, opts)
+
+
+def read_json_document(data: bytes, name: str, opts: _Options) -> Iterator[Item]:
+    """A .json file: one object, an array of objects, or (failing both) JSON lines."""
+    if not data.strip():
+        yield InputError(name, "empty", "no content")
+        return
+    try:
+        document = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        yield InputError(name, "undecodable_bytes", f"not UTF-8 (byte {exc.start})")
+        return
+    except json.JSONDecodeError as exc:
+        if exc.lineno > 1:  # the first line parsed: treat the file as JSON lines
+            yield from read_json_lines(data.splitlines(), name, opts)
+        else:
+            yield InputError(
+                name, "invalid_json", f"{exc.msg} at line {exc.lineno} column {exc.colno}"
+            )
+        return
+    if isinstance(document, list):
+        for index, record in enumerate(document):
+            yield _json_record(record, f"{name}:{index}", opts)
+    else:
+        yield _json_record(document, name, opts)
+
+
+def read_warc(stream: IO[bytes], name: str, total: int | None, opts: _Options) -> Iterator[Item]:
+    """HTTP response records with an HTML body. Other record types are passed over."""
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    index = -1
+    archive = ArchiveIterator(stream)
+    iterator = iter(archive)
+    while True:
+        try:
+            record = next(iterator)
+        except StopIteration:
+            break
+        except ArchiveLoadFailed as exc:
+            detail = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else "not a WARC"
+            reason = "truncated_warc_record" if index >= 0 else "invalid_warc"
+            yield InputError(f"{name}:{index + 1}", reason, detail)
+            return
+        except Exception as exc:  # warcio's parsers fail in many ways on a cut-off record
+            # After a good record this is a record cut short; before any, not a WARC at all.
+            reason = "truncated_warc_record" if index >= 0 else "invalid_warc"
+            detail = f"record cannot be parsed ({type(exc).__name__}: {exc})"
+            yield InputError(f"{name}:{index + 1}", reason, detail[:300])
+            return
+        index += 1
+        if record.rec_type != "response":
+            # Not an article, but a record cut short (even its type line) still ends the file.
+            record.raw_stream.read()
+            short: int = getattr(record.raw_stream, "limit", 0)
+            if record.rec_type not in _WARC_TYPES or short > 0:
+                yield InputError(f"{name}:{index}", "truncated_warc_record", "record cut short")
+                return
+            continue
+        source = f"{name}:{index}"
+        yield _record(source, functools.partial(_warc_article, record, source, opts))
+    # A record cut off inside its gzip member (or its headers) is never yielded by warcio: the
+    # iterator just stops short of the end of the file.
+    offset = getattr(archive, "offset", None)
+    if total is not None and offset is not None and total - offset > 4:
+        yield InputError(
+            f"{name}:{index + 1}",
+            "truncated_warc_record",
+            f"{total - offset:,} bytes after the last complete record do not form a record",
+        )
+
+
+def _warc_article(record: Any, source: str, opts: _Options) -> RawArticle:
+    http = record.http_headers
+    if http is None:
+        raise _Bad("truncated_warc_record", "response record without HTTP headers")
+    # Read the payload first: a record cut short must be reported as such, whatever the
+    # remains of its headers say.
+    try:
+        body = record.content_stream().read()
+    except (zlib.error, OSError, ValueError, EOFError) as exc:
+        raise _Bad("truncated_warc_record", f"payload cannot be read: {exc}") from exc
+    remaining: int = getattr(record.raw_stream, "limit", 0)
+    if remaining > 0:
+        raise _Bad("truncated_warc_record", f"record ends {remaining:,} bytes short of its length")
+    status = http.get_statuscode()
+    if status != "200":
+        raise _Bad("http_status", f"HTTP status {status}")
+    content_type = (http.get_header("Content-Type") or "").strip()
+    mime = content_type.split(";")[0].strip().lower()
+    if mime not in HTML_TYPES:
+        raise _Bad("unsupported_type", f"response is {mime or 'of unknown type'}, not HTML")
+    date = record.rec_headers.get_header("WARC-Date")
+    try:
+        fetched_at = parse_time(date) if date else None
+    except ValueError:
+        fetched_at = None
+    language = (http.get_header("Content-Language") or "").split(",")[0].strip().lower() or None
+    return make_article(
+        body,
+        source,
+        content_type="text/html",
+        url=record.rec_headers.get_header("WARC-Target-URI"),
+        fetched_at=fetched_at,
+        charset=declared_charset(body, content_type),
+        language=language,
+        max_body_bytes=opts.max_body_bytes,
+    )
+
+
+def sniff(head: bytes) -> str:
+    """Format of unnamed input from its first bytes: "warc", "json", "html" or "text"."""
+    if head.startswith(b"\x1f\x8b"):
+        try:
+            head = zlib.decompressobj(31).decompress(head, 64)
+        except zlib.error:
+            return "text"
+    stripped = head.lstrip()
+    if stripped.startswith(codecs.BOM_UTF8):
+        stripped = stripped[3:].lstrip()
+    if stripped.startswith(b"WARC/"):
+        return "warc"
+    if stripped[:1] in (b"{", b"["):
+        return "json"
+    if stripped[:1] == b"<":
+        return "html"
+    return "text"
+
+
+def kind_of(path: Path) -> str | None:
+    name = path.name.lower()
+    if name.endswith(WARC_EXTENSIONS):
+        return "warc"
+    if name.endswith(JSON_EXTENSIONS):
+        return "jsonl" if not name.endswith(".json") else "json"
+    if name.endswith(HTML_EXTENSIONS):
+        return "html"
+    if name.endswith(TEXT_EXTENSIONS):
+        return "text"
+    return None
+
+
+class _Counting(io.RawIOBase):
+    """A read-only file wrapper that reports how far into the file reading has got."""
+
+    def __init__(self, raw: IO[bytes], progress: Callable[[int], None]) -> None:
+        self._raw = raw
+        self._progress = progress
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._raw.read(len(buffer))
+        buffer[: len(data)] = data
+        self._progress(len(data))
+        return len(data)
+
+
+@dataclass
+class Inputs:
+    """Everything named on the command line, walked in order.
+
+    `total_bytes` (None when stdin is among the inputs) and `bytes_read` let a caller show
+    progress; `ignored` lists files a folder walk passed over (unknown extension).
+    """
+
+    paths: Sequence[str]
+    stdin: IO[bytes] | None = None
+    now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    max_body_bytes: int | None = 20_000_000
+    ignored: list[str] = field(default_factory=list)
+    bytes_read: int = 0
+
+    def __post_init__(self) -> None:
+        self._opts = _Options(self.now, self.max_body_bytes)
+        self._plan: list[tuple[str, Path | None, str | None]] = []  # (source name, path, kind)
+        self._missing: dict[str, str] = {}
+        self._stats: dict[str, tuple[int, float]] = {}  # name -> (size, mtime), one stat each
+        for arg in self.paths:
+            if arg == STDIN:
+                self._plan.append(("stdin", None, None))
+                continue
+            path = Path(arg)
+            if path.is_dir():
+                for found in _walk(path):
+                    kind = kind_of(found)
+                    if kind is None:
+                        self.ignored.append(str(found))
+                    else:
+                        self._plan.append((str(found), found, kind))
+            else:
+                self._plan.append((arg, path, kind_of(path)))
+        total: int | None = 0
+        for name, where, _ in self._plan:
+            if where is None:  # stdin: size unknown
+                total = None
+                continue
+            try:
+                st = where.stat()
+            except OSError as exc:
+                self._missing[name] = exc.strerror or str(exc)
+                continue
+            size = st.st_size
+            self._stats[name] = (size, st.st_mtime)
+            if total is not None:
+                total += size
+        self.total_bytes = total
+
+    @property
+    def files(self) -> int:
+        return len(self._plan)
+
+    def _advance(self, n: int) -> None:
+        self.bytes_read += n
+
+    def __iter__(self) -> Iterator[Item]:
+        for name, path, kind in self._plan:
+            if path is None:
+                yield from self._stdin()
+                continue
+            if name in self._missing:
+                yield InputError(name, "unreadable", self._missing[name])
+                continue
+            start = self.bytes_read
+            size, mtime = self._stats[name]
+            try:
+                yield from self._file(name, path, kind, size, mtime)
+            except OSError as exc:
+                yield InputError(name, "unreadable", exc.strerror or str(exc))
+            finally:
+                # Whatever happened, the file counts as read for the progress display.
+                self.bytes_read = start + size
+
+    def _file(
+        self, name: str, path: Path, kind: str | None, size: int, mtime: float
+    ) -> Iterator[Item]:
+        opts = self._opts
+        if (
+            kind in ("html", "text")
+            and opts.max_body_bytes is not None
+            and size > opts.max_body_bytes
+        ):
+            yield InputError(
+                name, "too_large", f"{size:,} bytes is over the {opts.max_body_bytes:,}-byte limit"
+            )
+            return
+        with path.open("rb") as raw:
+            stream = io.BufferedReader(_Counting(raw, self._advance), buffer_size=1 << 20)
+            if kind is None:
+                kind = sniff(stream.peek(SNIFF_BYTES)[:SNIFF_BYTES])
+            if kind == "warc":
+                yield from read_warc(stream, name, size, opts)
+            elif kind == "jsonl":
+                yield from read_json_lines(stream, name, opts)
+            elif kind == "json":
+                yield from read_json_document(stream.read(), name, opts)
+            else:
+                body = stream.read()
+                fetched_at = datetime.fromtimestamp(mtime, UTC)
+                yield self._single(body, name, kind, fetched_at)
+
+    def _single(self, body: bytes, name: str, kind: str, fetched_at: datetime) -> Item:
+        content_type = "text/html" if kind == "html" else "text/plain"
+        return _record(
+            name,
+            lambda: make_article(
+                body,
+                name,
+                content_type=content_type,
+                fetched_at=fetched_at,
+                max_body_bytes=self._opts.max_body_bytes,
+            ),
+        )
+
+    def _stdin(self) -> Iterator[Item]:
+        if self.stdin is None:
+            yield InputError("stdin", "unreadable", "no stdin available")
+            return
+        data = self.stdin.read()
+        self.bytes_read += len(data)
+        kind = sniff(data[:SNIFF_BYTES])
+        if kind == "warc":
+            yield from read_warc(io.BytesIO(data), "stdin", len(data), self._opts)
+        elif kind == "json":
+            yield from read_json_document(data, "stdin", self._opts)
+        else:
+            yield self._single(data, "stdin", kind, self.now())
+
+
+def _walk(root: Path) -> Iterator[Path]:
+    """Files under `root`, sorted, without hidden files and folders or ground-truth manifests."""
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if not name.startswith(".") and name not in NOT_INPUT_NAMES:
+                yield Path(folder) / name
+
+
+def prefetched(items: Iterable[T], depth: int = 256) -> Iterator[T]:
+    """Iterate `items` in a background thread, up to `depth` ahead of the consumer.
+
+    File reads and gzip inflation release the GIL, so reading overlaps with whatever the
+    consumer does (encoding and sending). Exceptions from the reader are re-raised here; when
+    the consumer stops early the reader thread stops too.
+    """
+    q: queue.Queue[tuple[int, Any]] = queue.Queue(depth)
+    stop = threading.Event()
+
+    def put(entry: tuple[int, Any]) -> bool:
+        while not stop.is_set():
+            try:
+                q.put(entry, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def read() -> None:
+        try:
+            for item in items:
+                if not put((0, item)):
+                    return
+        except BaseException as exc:  # handed to the consumer, who re-raises it
+            put((1, exc))
+            return
+        put((2, None))
+
+    thread = threading.Thread(target=read, name="newswire-inputs", daemon=True)
+    thread.start()
+    try:
+        while True:
+            kind, value = q.get()
+            if kind == 0:
+                yield value
+            elif kind == 1:
+                raise value
+            else:
+                return
+    finally:
+        stop.set()
+
+
+def read_inputs(paths: Sequence[str], **kwargs: Any) -> Iterator[Item]:
+    """Shorthand for iterating `Inputs(paths, **kwargs)`."""
+    yield from Inputs(paths, **kwargs)
