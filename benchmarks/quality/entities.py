@@ -33,11 +33,17 @@ def _documents(shared: Path) -> dict[str, str]:
     from pipelines.core.clean import clean_article
     from pipelines.core.records import RawArticle
 
-    gold_bodies = json.loads((shared / "benchmarks/article-extraction/ground-truth.json").read_text())
+    gold_bodies = json.loads(
+        (shared / "benchmarks/article-extraction/ground-truth.json").read_text()
+    )
     texts = {k: v["articleBody"] for k, v in gold_bodies.items()}
     for sample in sorted((shared / "samples").glob("*.txt")):
-        raw = RawArticle(article_id=sample.stem, content_type="text/plain", body=sample.read_bytes(),
-                         source=str(sample))
+        raw = RawArticle(
+            article_id=sample.stem,
+            content_type="text/plain",
+            body=sample.read_bytes(),
+            source=str(sample),
+        )
         article = clean_article(raw, ingested_at=datetime.now(UTC))
         texts[f"sample:{sample.name}"] = article.text
     return texts
@@ -52,7 +58,9 @@ def score(shared: Path | None = None) -> dict[str, Any]:
     texts = _documents(shared)
     models = load_models(EnrichSettings())
     now = datetime.now(UTC)
-    articles = [Article(article_id=k, text=texts[k], source=k, ingested_at=now) for k in gold if k in texts]
+    articles = [
+        Article(article_id=k, text=texts[k], source=k, ingested_at=now) for k in gold if k in texts
+    ]
     enriched = enrich_articles(articles, models)
     counts = {g: {"tp": 0, "fp": 0, "fn": 0} for g in [*GROUPS, "countries"]}
     for article in enriched:

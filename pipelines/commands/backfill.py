@@ -15,8 +15,14 @@ import dataclasses
 import sys
 import time
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from pipelines.config import Config
+
+if TYPE_CHECKING:
+    from apache_beam.options.pipeline_options import PipelineOptions
+
+    from pipelines.pipeline import PipelineSettings
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -61,7 +67,7 @@ def parse_bound(value: str | None) -> int | datetime | None:
     return parsed
 
 
-def settings_for(args: argparse.Namespace, config: Config):  # type: ignore[no-untyped-def]
+def settings_for(args: argparse.Namespace, config: Config) -> PipelineSettings:
     from pipelines.core.dedup import DedupSettings
     from pipelines.core.enrich import EnrichSettings
     from pipelines.pipeline import PipelineSettings
@@ -78,7 +84,7 @@ def settings_for(args: argparse.Namespace, config: Config):  # type: ignore[no-u
     )
 
 
-def pipeline_options(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def pipeline_options(args: argparse.Namespace) -> PipelineOptions:
     from apache_beam.options.pipeline_options import PipelineOptions
 
     flags = list(args.passthrough)

@@ -1,9 +1,9 @@
 """Integration: `newswire backfill` of a generated corpus into SeaweedFS.
 
 Each well-formed article is written once, exact duplicates are removed, planted
-near-duplicates are marked (recall >= 90%, marks across different stories <= 2%), every malformed item lands in
-dead_letter/ with its reason, pyarrow and DuckDB read the output with the right types, and
-running the same backfill again adds no rows.
+near-duplicates are marked (recall >= 90%, marks across different stories <= 2%), every
+malformed item lands in dead_letter/ with its reason, pyarrow and DuckDB read the output with
+the right types, and running the same backfill again adds no rows.
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ COUNT = 400
 
 def _backfill(corpus: Path, output: str) -> str:
     proc = subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", "backfill", "--input", str(corpus), "--output", output],
+        [sys.executable, "-m", "pipelines.cli", "backfill", "--input", str(corpus),
+         "--output", output],
         capture_output=True, text=True, timeout=900, stdin=subprocess.DEVNULL,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr[-4000:]

@@ -13,13 +13,13 @@ from pipelines.transforms.clean import CleanArticles
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 SCRAPE = (
-    "Home | World | Sport\n\nHarbour Plan Approved After Long Debate\n\n"
-    "Mara Quill Published March 3, 2025 | 10:15 AM\n\n"
-    "LISBON (Reuters) - The city council approved a plan on Monday to rebuild the old harbour "
-    "front, ending a debate that lasted more than two years and divided local residents.\n\n"
-    "The plan adds a tram line, two parks and a sea wall designed for storms that engineers "
-    "expect to grow stronger over the coming decades, officials said after the vote.\n"
-).encode()
+    b"Home | World | Sport\n\nHarbour Plan Approved After Long Debate\n\n"
+    b"Mara Quill Published March 3, 2025 | 10:15 AM\n\n"
+    b"LISBON (Reuters) - The city council approved a plan on Monday to rebuild the old harbour "
+    b"front, ending a debate that lasted more than two years and divided local residents.\n\n"
+    b"The plan adds a tram line, two parks and a sea wall designed for storms that engineers "
+    b"expect to grow stronger over the coming decades, officials said after the vote.\n"
+)
 
 
 def test_clean_outputs_and_dead_letters() -> None:
