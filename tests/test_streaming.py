@@ -220,3 +220,50 @@ def test_kill_and_restart_loses_and_duplicates_nothing(
     malformed = [r for r in dead if r["article_id"] not in produced_ids]
     assert len(malformed) == len(bad), Counter((r["step"], r["error_code"]) for r in malformed)
     assert _lag(stack, kafka_topic, group) == 0
+
+
+def _restart(config: Config, service: str, down_s: float) -> None:
+    from pipelines.io import stack as local_stack
+
+    local_stack._script(config, service, "stop")
+    time.sleep(down_s)
+    local_stack.up(config, services=(service,))
+
+
+@pytest.mark.parametrize(("service", "down_s"), [("kafka", 5.0), ("seaweedfs", 30.0)])
+def test_outage_of_broker_or_object_store_loses_and_duplicates_nothing(
+    stack: Config, kafka_topic: str, s3_uri: str, tmp_path: Path, service: str, down_s: float
+) -> None:
+    raws = _generated(300, seed=31)
+    group = f"g-{uuid.uuid4().hex[:8]}"
+    log = tmp_path / "job.log"
+    proc = _start_job(kafka_topic, s3_uri, group, log)
+    try:
+        _wait_running(log, proc)
+        producer = _producer(stack)
+        _send(producer, kafka_topic, raws[:150])
+        producer.close()
+        time.sleep(3)
+        _restart(stack, service, down_s)
+        producer = _producer(stack)
+        _send(producer, kafka_topic, raws[150:])
+        producer.close()
+        # The job retries through the outage; everything gets written and committed.
+        deadline = time.monotonic() + 300
+        while _lag(stack, kafka_topic, group) and time.monotonic() < deadline:
+            assert proc.poll() is None, log.read_text(errors="replace")[-4000:]
+            time.sleep(2)
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+        assert proc.returncode == 0, log.read_text(errors="replace")[-4000:]
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    store = open_store(s3_uri, stack.s3)
+    articles = Counter(r["article_id"] for r in _rows(store, "articles", ["article_id"]))
+    duplicates = {r["article_id"] for r in _rows(store, "duplicates", ["article_id"])}
+    dead = {r["article_id"] for r in _rows(store, "dead_letter", ["article_id"])}
+    store.close()
+    assert [a for a, n in articles.items() if n > 1] == []
+    assert {r.article_id for r in raws} <= set(articles) | duplicates | dead
+    assert _lag(stack, kafka_topic, group) == 0

@@ -335,9 +335,10 @@ class DeduplicateArticles(beam.PTransform):
             previous = pvalueish.get("previous", self.previous)
         else:
             articles, previous = pvalueish, self.previous
-        p = articles.pipeline
         if previous is None:
-            previous = p | "NoPreviousIndex" >> beam.Create([])
+            # Empty, but windowed like the articles: in streaming, flattening or grouping with
+            # a globally windowed Create would mix window types (Prism fails decoding them).
+            previous = articles | "NoPreviousIndex" >> beam.FlatMap(lambda _: ())
         s = self.settings
 
         signed = articles | "SignArticles" >> beam.ParDo(
