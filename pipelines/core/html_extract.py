@@ -36,6 +36,7 @@ from lxml.html import Element, HtmlElement
 from pipelines.core.boilerplate import clean_paragraphs
 from pipelines.core.dates import LocalDateTime, parse_datetime
 from pipelines.core.errors import ArticleError
+from pipelines.core.text_scrape import author_names
 from pipelines.core.textnorm import normalize_line, normalize_text
 
 _META_CHARSET_RE = re.compile(
@@ -206,6 +207,8 @@ def extract_html(
     if max_date is not None:
         date_params["max_date"] = max_date.strftime("%Y-%m-%d")
     titles = _headline_forms(tree)
+    # Before trafilatura runs: it prunes the tree it is given.
+    shown_times = _shown_times(tree, max_date)
     doc = _run(trafilatura, tree, url, options, options.primary, with_metadata=True, **date_params)
     metadata = doc
     paragraphs: list[str] = []
@@ -233,7 +236,7 @@ def extract_html(
         paragraphs=paragraphs,
         title=_clean_title(metadata.title, sitename, url),
         authors=_authors(metadata.author),
-        date=_best_date(_structured_dates(tree, max_date), _date(metadata.date)),
+        date=_best_date(_structured_dates(tree, max_date), _date(metadata.date), shown_times),
         canonical_url=_canonical_link(tree, url),
         sitename=sitename,
         language=_declared_language(tree),
@@ -327,15 +330,7 @@ def _host_labels(url: str | None) -> list[str]:
 
 
 def _authors(value: str | None) -> list[str]:
-    if not value:
-        return []
-    authors: list[str] = []
-    for part in re.split(r";|\||\band\b|&", value):
-        name = normalize_line(part).strip(" ,.")
-        valid = 2 <= len(name) <= 80 and "@" not in name and "http" not in name.lower()
-        if valid and name not in authors:
-            authors.append(name)
-    return authors
+    return author_names(value) if value else []
 
 
 # Publication-time markup, most specific first. htmldate (via trafilatura) is the fallback: it
@@ -375,11 +370,59 @@ def _structured_dates(tree: HtmlElement, max_date: datetime | None) -> list[Loca
     return dates
 
 
+# <time> elements outside the article's own header say nothing about its publication.
+_OFF_ARTICLE_TAGS = frozenset({"nav", "aside", "footer"})
+_OFF_ARTICLE_CLASS_RE = re.compile(
+    r"related|comment|sidebar|teaser|recommend|most-read|popular|footer|widget|updated|modified",
+    re.IGNORECASE,
+)
+_MODIFIED_RE = re.compile(r"modif|updat|aktualisiert|mis-a-jour|actualiz", re.IGNORECASE)
+
+
+def _shown_times(tree: HtmlElement, max_date: datetime | None) -> list[LocalDateTime]:
+    """Machine-readable `<time datetime>` values shown with the article, in page order.
+
+    Pages often state the exact time only there (`<time datetime="2024-03-01T09:30+01:00">`
+    in the byline) while their metadata, if any, has the date alone. Times in navigation,
+    sidebars, related-story lists and comments, and marked update times, are skipped.
+    """
+    times = []
+    for el in tree.iter("time"):
+        value = el.get("datetime")
+        marks = " ".join(filter(None, (el.get("class"), el.get("itemprop"))))
+        if not value or _MODIFIED_RE.search(marks) or _off_article(el):
+            continue
+        local = parse_datetime(value)
+        if local is None or (max_date is not None and local.value.date() > max_date.date()):
+            continue
+        times.append(local)
+    return times
+
+
+def _off_article(el: HtmlElement) -> bool:
+    for node in el.iterancestors():
+        if node.tag in _OFF_ARTICLE_TAGS:
+            return True
+        if _OFF_ARTICLE_CLASS_RE.search(f"{node.get('class') or ''} {node.get('id') or ''}"):
+            return True
+    return False
+
+
 def _best_date(
-    candidates: list[LocalDateTime], fallback: LocalDateTime | None
+    candidates: list[LocalDateTime],
+    fallback: LocalDateTime | None,
+    shown: list[LocalDateTime] | None = None,
 ) -> LocalDateTime | None:
-    """The most precise candidate: with a zone, then with a time; the first such one wins."""
+    """The most precise candidate: with a zone, then with a time; the first such one wins.
+
+    A `<time>` shown on the page (`shown`) joins the candidates when it falls on the date the
+    metadata gives (it states the time of that date), or when there is no metadata date at
+    all (then the first one is the best guess: bylines come before the body).
+    """
     pool = [*candidates, *([fallback] if fallback else [])]
+    if shown:
+        dates = {d.value.date() for d in pool}
+        pool += [d for d in shown if d.value.date() in dates] if pool else shown[:1]
     if not pool:
         return None
     return max(pool, key=lambda d: (d.value.tzinfo is not None, d.has_time))

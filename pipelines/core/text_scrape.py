@@ -23,7 +23,13 @@ import re
 from dataclasses import dataclass, field
 
 from pipelines.core.boilerplate import clean_paragraphs
-from pipelines.core.dates import LocalDateTime, find_datetime, parse_datetime, zone_for_place
+from pipelines.core.dates import (
+    MONTHS,
+    LocalDateTime,
+    find_datetime,
+    parse_datetime,
+    zone_for_place,
+)
 from pipelines.core.textnorm import fingerprint_form, normalize_line, normalize_text
 
 MAX_HEADER_BLOCKS = 8  # the header (title, byline, residue) never runs longer than this
@@ -33,15 +39,20 @@ MAX_BYLINE_WORDS = 30
 _RESIDUE_RE = re.compile(
     r"\b(?:open menu|close menu|main menu|toggle navigation|navigation|skip to (?:main )?content|"
     r"sign in|log in|subscribe now|e-?paper|accept cookies|cookie settings|menü|"
-    r"menu principal|menú|breadcrumb)\b|\bmenu$|^(?:menu|search|home|suche|rechercher|buscar)$",
+    r"menu principal|menú|breadcrumb|ouvrir le menu|se connecter|"
+    r"открыть меню|главное меню|личный кабинет)\b|\bmenu$|"
+    r"^(?:menu|search|home|suche|rechercher|buscar|меню|поиск|войти|вход)$",
     re.IGNORECASE,
 )
+# UI labels a scrape keeps one per line ("Open Menu / Search / Sign in"), in any language.
+_UI_LINE_MAX_WORDS = 3
 _AGENCY_AFTER_DASH_RE = re.compile(r"(?P<agency>[^\W\d][\w&'/-]*(?: [\w&'/-]+){0,2})\.\s+(?=\S)")
 _MENU_SEPARATOR_RE = re.compile(r"\s*[|•·»›>]\s*|\s+/\s+")
-# "date 2024-09-26", "Datum: 3.3.2024", "Category: World": key/value metadata lines.
+# "date 2024-09-26", "Datum: 3.3.2024", "Category: World": key/value metadata lines. Without
+# a colon the value must be a number, or "Data centre plans ..." would be a key/value line.
 _KEY_VALUE_RE = re.compile(
     r"^\W*(?:date|datum|fecha|data|time|category|kategorie|catégorie|categoría|section|"
-    r"rubrik|rubrique|sección|tags?)\b\s*[:\-]?\s*\S",
+    r"rubrik|rubrique|sección|tags?)\b(?:\s*[:\-]\s*\S|\s+\d)",
     re.IGNORECASE,
 )
 _BYLINE_KEYWORD_RE = re.compile(
@@ -51,11 +62,25 @@ _BYLINE_KEYWORD_RE = re.compile(
     r"(?:\s+(?:on|am|le|el|em|at|um))?\s*:?",
     re.IGNORECASE,
 )
-_BY_RE = re.compile(r"^(?:by|von|par|por|written by|text:|texto:)\s+", re.IGNORECASE)
-_NAME_SPLIT_RE = re.compile(r"\s*(?:,|;|\||&|\band\b|\bund\b|\bet\b|\by\b|\be\b)\s*")
+# Byline openers: "By", "Von", "Par", "Por", "Autor:", "Автор:", "Text:", "Texto:" ...
+_BY_RE = re.compile(
+    r"^(?:by|von|par|por|written by|reporting by|text|texto|autor(?:in|es|a)?|auteur|"
+    r"автор(?:ы)?|текст)(?:\s*:\s*|\s+)",
+    re.IGNORECASE,
+)
+_NAME_SPLIT_RE = re.compile(
+    r"\s*(?:,|;|\||&|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bи\b)\s*", re.IGNORECASE
+)
 _NAME_PARTICLES = frozenset(
     {"van", "von", "de", "da", "del", "della", "di", "du", "der", "den", "dos", "das", "la", "le",
      "bin", "ibn", "al", "el", "ben", "mc", "o'", "st.", "zu", "ter", "y"}
+)  # fmt: skip
+# Job titles that follow a name in a byline ("Jane Doe, Staff Writer"): not people.
+_ROLE_WORDS = frozenset(
+    {"writer", "reporter", "correspondent", "editor", "staff", "columnist", "contributor",
+     "redakteur", "redakteurin", "korrespondent", "korrespondentin", "correspondant",
+     "correspondante", "rédacteur", "rédactrice", "corresponsal", "redactor", "redactora",
+     "корреспондент", "редактор", "обозреватель"}
 )  # fmt: skip
 _SENTENCE_END = (".", "!", "?", "…", '"', "»", ")", "。", "！", "？")
 
@@ -86,6 +111,13 @@ _DATELINE_PAREN_RE = re.compile(
     r"^(?P<head>[^()\n]{2,60}?)\s*,?\s*\((?P<paren>[^()\n]{2,120})\)"
     r"\s*(?P<sep>\.?\s*[-–—:]+|\.(?=\s))?\s*(?=\S)"
 )
+# "МОСКВА, 17 декабря. /ТАСС/. Body" or "КАЗАНЬ, 26 марта. Body": Russian wire style, a
+# capitalized place and a day-month date closed by a full stop, then the agency between
+# slashes (optional).
+_DATELINE_DOT_RE = re.compile(
+    r"^(?P<place>[^()\n,./]{2,40}?),\s*(?P<date>\d{1,2}\.?\s+[^\W\d_]{3,12}\.?)\s*"
+    r"(?:\.\s*|(?=/))(?:/\s*(?P<agency>[^/\n]{2,60}?)\s*/\s*\.?\s*)?(?=\S)"
+)
 # PLACE[, region or date] — : only in capitals, with a dash or colon.
 _DATELINE_DASH_RE = re.compile(r"^(?P<head>[^()\n:]{2,60}?)\s*(?P<sep>\s[-–—]{1,2}|:)\s+(?=\S)")
 
@@ -115,7 +147,7 @@ def parse_text_scrape(text: str, *, take_dateline: bool = True) -> ScrapeParts:
 
     With `take_dateline` False the dateline stays in the text and is not reported.
     """
-    blocks = _blocks(normalize_text(text))
+    blocks, ui_stacks = _blocks(normalize_text(text))
     parts = ScrapeParts(paragraphs=[])
     title_form = ""
     body_start = len(blocks)
@@ -123,7 +155,7 @@ def parse_text_scrape(text: str, *, take_dateline: bool = True) -> ScrapeParts:
         if take_dateline and split_dateline(block)[0] is not None:
             body_start = i
             break
-        if _is_residue(block):
+        if ui_stacks[i] or _is_residue(block):
             continue
         byline = _parse_byline(block)
         if byline is not None:
@@ -159,12 +191,27 @@ def parse_text_scrape(text: str, *, take_dateline: bool = True) -> ScrapeParts:
     return parts
 
 
-def _blocks(text: str) -> list[str]:
-    """Paragraphs; a scrape without blank lines is split into lines instead."""
+def _blocks(text: str) -> tuple[list[str], list[bool]]:
+    """Paragraphs, and which of them are a stack of UI labels (see `_is_ui_stack`).
+
+    A scrape without blank lines is split into lines instead.
+    """
     blocks = [b for b in text.split("\n\n") if b]
     if len(blocks) <= 2 and text.count("\n") >= 4:
         blocks = [line for line in text.split("\n") if line.strip()]
-    return [" ".join(b.split()) if len(b.split("\n")) <= 3 else b for b in blocks]
+    ui = [_is_ui_stack(b) for b in blocks]
+    return [" ".join(b.split()) if len(b.split("\n")) <= 3 else b for b in blocks], ui
+
+
+def _is_ui_stack(block: str) -> bool:
+    """Three or more one-to-three-word lines with no sentence punctuation: the labels of a
+    header's buttons ("Open menu / Search / Sign in"), whatever the language."""
+    lines = block.split("\n")
+    return len(lines) >= 3 and all(
+        len(line.split()) <= _UI_LINE_MAX_WORDS
+        and not line.rstrip().endswith((*_SENTENCE_END, ":"))
+        for line in lines
+    )
 
 
 def _is_residue(block: str) -> bool:
@@ -221,6 +268,41 @@ def _parse_byline(block: str) -> tuple[list[str], LocalDateTime | None] | None:
     return authors, found.local
 
 
+def byline_names(text: str) -> list[str]:
+    """Person names in a byline: "Par Anne Roy et Paul Petit" -> ["Anne Roy", "Paul Petit"].
+
+    Drops the opener ("By", "Par", "Por", "Von", "Автор:") and labels such as "Updated";
+    a part that is not a 2-5 word capitalized name is ignored.
+    """
+    text = normalize_line(text)
+    return _names(_BYLINE_KEYWORD_RE.sub(" ", _BY_RE.sub("", text)))
+
+
+def author_names(value: str) -> list[str]:
+    """Authors in a page's author metadata ("Par Anne Roy et Paul Petit; AFP").
+
+    Each ";"- or "|"-separated part is read as a byline (`byline_names`); a part that holds
+    no person name but is plain text (an agency, a desk: "Reuters", "Staff") is kept whole,
+    while UI residue ("· Updated", "Mis à jour à") and addresses are dropped.
+    """
+    authors: list[str] = []
+    for part in re.split(r"[;|]", normalize_line(value)):
+        part = part.strip(" ,.")
+        names = byline_names(part)
+        if not names:
+            bare = _BY_RE.sub("", part).strip(" ,.")
+            plain = (
+                2 <= len(bare) <= 80
+                and bare[:1].isalnum()
+                and "@" not in bare
+                and "http" not in bare.lower()
+                and not _BYLINE_KEYWORD_RE.search(bare)
+            )
+            names = [bare] if plain else []
+        authors.extend(name for name in names if name not in authors)
+    return authors
+
+
 def _names(text: str) -> list[str]:
     names = []
     for part in _NAME_SPLIT_RE.split(text.strip(" |-–—,:")):
@@ -233,6 +315,8 @@ def _names(text: str) -> list[str]:
 def _is_name(text: str) -> bool:
     words = text.split()
     if not 2 <= len(words) <= 5 or len(text) > 60:
+        return False
+    if any(word.casefold() in _ROLE_WORDS for word in words):
         return False
     capitalized = 0
     for word in words:
@@ -251,6 +335,17 @@ def split_dateline(paragraph: str) -> tuple[Dateline | None, str]:
         dateline = _paren_dateline(m.group("head"), m.group("paren"), m.group("sep"))
         if dateline is not None:
             return dateline, paragraph[m.end() :].strip()
+    m = _DATELINE_DOT_RE.match(paragraph)
+    if m:
+        place, agency = m.group("place").strip(), m.group("agency")
+        month = m.group("date").split()[-1].rstrip(".").casefold()
+        if (
+            _PLACE_RE.match(place)
+            and _is_caps(place)
+            and month in MONTHS
+            and (agency is None or _is_agency(agency))
+        ):
+            return Dateline(place, agency), paragraph[m.end() :].strip()
     m = _DATELINE_DASH_RE.match(paragraph)
     if m:
         place, date = _place_and_date(m.group("head"))
@@ -339,6 +434,9 @@ def _is_agency(text: str) -> bool:
     if not 1 <= len(words) <= 8 or len(text) > 60 or not text[:1].isalpha():
         return False
     if text.casefold() in KNOWN_AGENCIES or _AGENCY_WORD_RE.search(text):
+        return True
+    # An acronym, which German wires write in lower case: "(dpa)", "(epd)", "(kna)", "(sid)".
+    if len(words) == 1 and 2 <= len(text) <= 5 and text.isalpha() and text.islower():
         return True
     # Otherwise a name: capitalized words or an acronym, no sentence inside parentheses.
     return all(w[:1].isupper() or w in {"/", "&", "-", "de", "of", "the"} for w in words)

@@ -212,6 +212,19 @@ def test_text_scrape_with_unknown_zone() -> None:
     assert (article.url, article.canonical_url, article.source_domain) == (None, None, None)
 
 
+def test_text_scrape_zone_from_the_language_of_the_text() -> None:
+    text = (
+        "Hafenplan vorgestellt\n\nVon Lena Brandt | Veröffentlicht am 23. Januar 2024, 21:48 Uhr"
+        "\n\nDie Hafenbehörde hat am Sonntag einen Plan vorgestellt, mit dem sie die Fläche "
+        "ihres Containerterminals verdoppeln will. Sie setzt auf eine Erholung des Handels.\n\n"
+        "Die Erweiterung soll vier Liegeplätze und neue Kräne umfassen, teilte die Behörde mit."
+    )
+    article = clean_article(raw(text, content_type="text/plain", url=None), ingested_at=NOW)
+    assert article.published_at == datetime(2024, 1, 23, 20, 48, tzinfo=UTC)
+    assert article.published_at_source == "byline;zone=Europe/Berlin(language)"
+    assert article.language is None  # detection for the zone does not fill the ENRICH field
+
+
 def test_missing_article_id_is_computed_and_naive_clock_is_utc() -> None:
     item = replace(raw(html_page()), article_id="")
     article = clean_article(item, ingested_at=datetime(2024, 9, 27, 12, 0))

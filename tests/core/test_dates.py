@@ -13,6 +13,7 @@ from pipelines.core.dates import (
     parse_datetime,
     to_utc,
     zone_for_domain,
+    zone_for_language,
     zone_for_place,
 )
 
@@ -168,3 +169,24 @@ def test_to_utc_keeps_the_calendar_date_of_a_date_without_time() -> None:
     )
     assert value == datetime(2024, 9, 26, tzinfo=UTC)
     assert source == "dateline;date-only,assumed 00:00 UTC"
+
+
+def test_a_namesake_in_the_sites_country_wins() -> None:
+    assert zone_for_place("VALENCIA") == "America/Caracas"  # the bigger Valencia
+    assert zone_for_place("VALENCIA", "ES") == "Europe/Madrid"
+    assert zone_for_place("PERTH", "GB") == "Europe/London"
+    assert zone_for_place("BERLIN", "PK") == "Europe/Berlin"  # no Berlin in Pakistan
+    assert infer_zone("VALENCIA", "diario.es") == ("Europe/Madrid", "dateline")
+
+
+def test_zone_from_the_language_comes_last() -> None:
+    assert zone_for_language("de") == "Europe/Berlin"
+    assert zone_for_language("en") is None  # English outlets span every zone
+    assert zone_for_language("es") is None  # Spain and the Americas
+    assert infer_zone(None, None, "ru") == ("Europe/Moscow", "language")
+    assert infer_zone("TOKYO", None, "de") == ("Asia/Tokyo", "dateline")
+    value, source = to_utc(
+        LocalDateTime(datetime(2024, 1, 23, 21, 48), True), "byline", language="de"
+    )
+    assert value == datetime(2024, 1, 23, 20, 48, tzinfo=UTC)
+    assert source == "byline;zone=Europe/Berlin(language)"

@@ -297,3 +297,50 @@ def test_declared_language(tag: str, expected: str | None) -> None:
 def test_og_locale_is_the_second_choice() -> None:
     html = page(article(), head='<meta property="og:locale" content="pt_BR">')
     assert extract_html(html.replace('<html lang="en">', "<html>").encode()).language == "pt"
+
+
+def byline_page(byline: str, *, aside: str = "", meta: str = "") -> str:
+    """A page whose only author and time are in a visible byline (no author/date metadata)."""
+    return f"""<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">
+<title>Le conseil adopte le budget | Exemple Matin</title>{meta}</head><body>
+<header><nav><ul><li><a href="/">Accueil</a></li><li><a href="/monde">Monde</a></li></ul></nav>
+</header><main><article><h1>Le conseil adopte le budget</h1>
+<p class="byline">{byline}</p>
+{article()}</article>
+<aside class="related"><h3>À lire aussi</h3>{aside}</aside></main></body></html>"""
+
+
+@pytest.mark.parametrize(
+    ("byline", "authors"),
+    [
+        ('<span class="author">Par Anne Roy et Paul Petit</span>', ["Anne Roy", "Paul Petit"]),
+        ('<span class="author">Por Ana Gil y Luis Mora</span>', ["Ana Gil", "Luis Mora"]),
+        ('<span class="author">Автор Ирина Соколова</span>', ["Ирина Соколова"]),
+        # A byline holding only a time and an update label names nobody.
+        ('<time datetime="2024-03-05T14:05">5 mars</time> · <span>Mis à jour à 16h10</span>', []),
+    ],
+)
+def test_byline_openers_and_labels_are_not_authors(byline: str, authors: list[str]) -> None:
+    doc = extract_html(byline_page(byline), url=URL)
+    assert doc.authors == authors
+
+
+def test_time_shown_in_the_byline_gives_the_hour_the_metadata_lacks() -> None:
+    byline = (
+        '<time datetime="2024-03-05T14:05:00+01:00">5 mars 2024 14h05</time> · '
+        '<time class="updated" datetime="2024-03-05T16:10:00+01:00">16h10</time>'
+    )
+    aside = '<time datetime="2024-03-01T08:00:00+01:00">1er mars</time>'
+    meta = '<meta name="date" content="2024-03-05">'
+    for head in ("", meta):  # with a date-only meta tag, and with no date metadata at all
+        doc = extract_html(byline_page(byline, aside=aside, meta=head), url=URL)
+        assert doc.date is not None
+        assert doc.date.value == datetime(2024, 3, 5, 14, 5, tzinfo=timezone(timedelta(hours=1)))
+
+
+def test_shown_time_on_another_day_than_the_metadata_is_ignored() -> None:
+    byline = '<time datetime="2024-02-20T09:00:00+01:00">20 février</time>'
+    meta = '<meta name="date" content="2024-03-05">'
+    doc = extract_html(byline_page(byline, meta=meta), url=URL)
+    assert doc.date is not None
+    assert (doc.date.value, doc.date.has_time) == (datetime(2024, 3, 5), False)

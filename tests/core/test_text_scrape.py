@@ -7,7 +7,13 @@ from datetime import datetime
 import pytest
 
 from pipelines.core.dates import LocalDateTime
-from pipelines.core.text_scrape import Dateline, parse_text_scrape, split_dateline
+from pipelines.core.text_scrape import (
+    Dateline,
+    author_names,
+    byline_names,
+    parse_text_scrape,
+    split_dateline,
+)
 
 EN_SCRAPE = "\n\n".join(
     [
@@ -186,6 +192,15 @@ def test_empty_scrape() -> None:
             ),
             "Pakistan's envoy said.",
         ),
+        # Russian wire style: place, day and month, full stop, agency between slashes.
+        (
+            "МОСКВА, 17 декабря. /ТАСС/. Совет утвердил бюджет.",
+            Dateline("МОСКВА", "ТАСС"),
+            "Совет утвердил бюджет.",
+        ),
+        ("КАЗАНЬ, 26 марта. Совет утвердил бюджет.", Dateline("КАЗАНЬ"), "Совет утвердил бюджет."),
+        # German wires write their acronym in lower case.
+        ("LEIPZIG (epd) - Der Stadtrat hat.", Dateline("LEIPZIG", "epd"), "Der Stadtrat hat."),
     ],
 )
 def test_split_dateline(paragraph: str, dateline: Dateline, rest: str) -> None:
@@ -201,6 +216,9 @@ def test_split_dateline(paragraph: str, dateline: Dateline, rest: str) -> None:
         "Le président (PS) a dit qu'il viendrait.",
         "The WHO said (in a statement) - that cases fell.",
         "Prices rose sharply - analysts were surprised.",
+        "Москва, 26 марта. Совет утвердил бюджет.",  # not in capitals
+        "PARIS, 12 rue. Le conseil a voté.",  # "rue" is no month
+        "Le maire (ps) a dit qu'il viendrait.",
     ],
 )
 def test_not_a_dateline(paragraph: str) -> None:
@@ -251,3 +269,59 @@ def test_russian_byline_with_publication_time() -> None:
     assert parts.title == "Новый мост открыт для движения"
     assert parts.authors == ["Дмитрий Фомин"]
     assert parts.paragraphs[0].startswith("Новый мост через реку")
+
+
+def test_stacked_ui_labels_are_residue_in_any_language() -> None:
+    body = (
+        "ЛИПЕЦК, 4 марта. Городской совет утвердил новый бюджет во вторник после долгих "
+        "споров, которые продолжались больше шести часов.\n"
+    )
+    for labels in ("Открыть меню\nПоиск\nВойти", "Menu\nZoeken\nInloggen"):
+        parts = parse_text_scrape(f"{labels}\n\nГородской совет утвердил бюджет\n\n{body}")
+        assert parts.title == "Городской совет утвердил бюджет"
+        assert parts.dateline == "ЛИПЕЦК"
+
+
+def test_headline_opening_with_a_metadata_key_word_is_a_headline() -> None:
+    parts = parse_text_scrape(
+        "Data centre plans divide the valley\n\nMara Quill Published March 3, 2025 | 10:15 AM"
+        "\n\nThe council approved a data centre on Monday, ending a debate that lasted more "
+        "than two years and drew hundreds of residents.\n"
+    )
+    assert parts.title == "Data centre plans divide the valley"
+    assert parts.authors == ["Mara Quill"]
+    assert parse_text_scrape("date 2025-03-03\n\nHeadline here\n\nBody.").title == ("Headline here")
+
+
+def test_russian_author_line() -> None:
+    parts = parse_text_scrape(
+        "Новый мост открыт для движения\n\nАвтор: Ольга Петрова\n\n"
+        "Новый мост через реку открыли для движения в четверг, сообщили в городской "
+        "администрации.\n"
+    )
+    assert parts.authors == ["Ольга Петрова"]
+    assert parts.paragraphs[0].startswith("Новый мост через реку")
+
+
+@pytest.mark.parametrize(
+    ("byline", "names"),
+    [
+        ("Par Anne Roy et Paul Petit", ["Anne Roy", "Paul Petit"]),
+        ("Por Ana Gil y Luis Mora", ["Ana Gil", "Luis Mora"]),
+        ("Von Lena Brandt und Jonas Weber", ["Lena Brandt", "Jonas Weber"]),
+        ("Авторы: Ирина Соколова и Павел Орлов", ["Ирина Соколова", "Павел Орлов"]),
+        ("By Jane Doe", ["Jane Doe"]),
+        ("· Updated", []),
+        ("Mis à jour à 16h10", []),
+    ],
+)
+def test_byline_names(byline: str, names: list[str]) -> None:
+    assert byline_names(byline) == names
+
+
+def test_author_names_keep_agencies_and_drop_labels() -> None:
+    assert author_names("Par Anne Roy et Paul Petit; AFP") == ["Anne Roy", "Paul Petit", "AFP"]
+    assert author_names("Reuters") == ["Reuters"]
+    assert author_names("· Mis À Jour À") == []
+    assert author_names("desk@example.com | Jane Doe") == ["Jane Doe"]
+    assert author_names("Jane Doe, Staff Writer") == ["Jane Doe"]
