@@ -33,14 +33,20 @@ def _iso(value: datetime | None) -> str | None:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
 
 
+def _spaces(value: str | None) -> str | None:
+    # Typographic spaces (the NBSP before ":" in French) are not a difference in a title.
+    return " ".join(value.split()) if value else value
+
+
 def _compare(article: Any, truth: dict[str, Any]) -> dict[str, bool]:
     got = {
-        "title": article.title,
+        "title": _spaces(article.title),
         "authors": list(article.authors),
         "published_at": _iso(article.published_at),
         "dateline": article.dateline,
     }
     want = {f: truth.get(f) for f in FIELDS}
+    want["title"] = _spaces(want["title"])
     want["authors"] = list(want["authors"] or [])
     return {f: got[f] == want[f] for f in FIELDS}
 
