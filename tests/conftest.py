@@ -35,7 +35,11 @@ def stack(config: Config) -> Iterator[Config]:
     statuses = local_stack.status(config)
     started = not all(s.healthy for s in statuses)
     if started:
-        local_stack.up(config)
+        try:
+            local_stack.up(config)
+        except local_stack.StackError:
+            local_stack.down(config)  # leave nothing half-started behind
+            raise
     yield config
     if started and os.environ.get("NEWSWIRE_KEEP_STACK") != "1":
         local_stack.down(config)
