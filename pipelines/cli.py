@@ -21,7 +21,7 @@ from collections.abc import Sequence
 
 from pipelines.config import Config
 
-COMMANDS = ("stack", "samples", "produce", "clean", "backfill", "run", "inspect")
+COMMANDS = ("stack", "samples", "produce", "clean", "backfill", "run", "inspect", "replay")
 
 
 def build_parser() -> argparse.ArgumentParser:

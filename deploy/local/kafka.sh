@@ -3,9 +3,15 @@
 #   deploy/local/kafka.sh fetch|start|stop|status
 # Jars come from Maven Central through mvn (deploy/local/pom.xml) into .cache/kafka/libs.
 # Env: NEWSWIRE_KAFKA_PORT (9092), NEWSWIRE_KAFKA_CONTROLLER_PORT (port+1), NEWSWIRE_STACK_DIR.
+# NEWSWIRE_KAFKA_SASL=1 adds a SASL_PLAINTEXT listener (mechanism PLAIN) on
+# NEWSWIRE_KAFKA_SASL_PORT (port+2) with one user, NEWSWIRE_KAFKA_SASL_USERNAME (newswire) /
+# NEWSWIRE_KAFKA_SASL_PASSWORD (newswire-local-kafka-secret): the same variables the clients
+# read (pipelines/config.py). For trying SASL locally; production brokers use SASL_SSL.
 source "$(dirname "$0")/common.sh"
 PORT="${NEWSWIRE_KAFKA_PORT:-9092}"
 CPORT="${NEWSWIRE_KAFKA_CONTROLLER_PORT:-$((PORT + 1))}"
+SASL="${NEWSWIRE_KAFKA_SASL:-0}"
+SPORT="${NEWSWIRE_KAFKA_SASL_PORT:-$((PORT + 2))}"
 LIBS="$CACHE/kafka/libs"
 HOME_DIR="$STACK_DIR/kafka"
 PIDFILE="$HOME_DIR/kafka.pid"
@@ -29,15 +35,23 @@ kafka_java() {  # kafka_java MAINCLASS ARGS...
 
 write_config() {
   mkdir -p "$HOME_DIR/data" "$HOME_DIR/logs"
+  local listeners="PLAINTEXT://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CPORT"
+  local advertised="PLAINTEXT://127.0.0.1:$PORT"
+  local protocols="CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT"
+  if [ "$SASL" = 1 ]; then
+    listeners+=",SASL_PLAINTEXT://127.0.0.1:$SPORT"
+    advertised+=",SASL_PLAINTEXT://127.0.0.1:$SPORT"
+    protocols+=",SASL_PLAINTEXT:SASL_PLAINTEXT"
+  fi
   cat >"$HOME_DIR/server.properties" <<CFG
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$CPORT
-listeners=PLAINTEXT://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CPORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$PORT
+listeners=$listeners
+advertised.listeners=$advertised
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+listener.security.protocol.map=$protocols
 log.dirs=$HOME_DIR/data
 num.partitions=4
 auto.create.topics.enable=true
@@ -51,6 +65,9 @@ group.initial.rebalance.delay.ms=0
 log.retention.hours=168
 log.segment.bytes=67108864
 CFG
+  if [ "$SASL" = 1 ]; then
+    sasl_config >>"$HOME_DIR/server.properties"
+  fi
   cat >"$HOME_DIR/log4j2.properties" <<CFG
 status = warn
 appender.file.type = File
@@ -63,17 +80,34 @@ rootLogger.appenderRef.file.ref = FILE
 CFG
 }
 
+sasl_config() {  # the SASL_PLAINTEXT listener's settings (the file is private: umask 077)
+  local user="${NEWSWIRE_KAFKA_SASL_USERNAME:-newswire}"
+  local password="${NEWSWIRE_KAFKA_SASL_PASSWORD:-newswire-local-kafka-secret}"
+  case "$user$password" in *[\"\\]*) die "SASL username/password must not contain quotes or backslashes" ;; esac
+  cat <<CFG
+sasl.enabled.mechanisms=PLAIN
+listener.name.sasl_plaintext.sasl.enabled.mechanisms=PLAIN
+listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_$user="$password";
+CFG
+}
+
 start() {
   fetch
   need java "install a JDK 17+"
   if pid_alive "$PIDFILE"; then
     port_open "$PORT" || die "kafka (pid $(cat "$PIDFILE")) runs but 127.0.0.1:$PORT does not answer"
     log "kafka already running (pid $(cat "$PIDFILE")) on 127.0.0.1:$PORT"
+    if [ "$SASL" = 1 ] && ! port_open "$SPORT"; then
+      log "warning: it was started without NEWSWIRE_KAFKA_SASL=1 (no SASL listener): restart it"
+    fi
     return 0
   fi
   port_open "$PORT" && die "port 127.0.0.1:$PORT is taken by another process; set NEWSWIRE_KAFKA_PORT"
   port_open "$CPORT" && die "port 127.0.0.1:$CPORT is taken; set NEWSWIRE_KAFKA_CONTROLLER_PORT"
-  write_config
+  if [ "$SASL" = 1 ] && port_open "$SPORT"; then
+    die "port 127.0.0.1:$SPORT is taken; set NEWSWIRE_KAFKA_SASL_PORT"
+  fi
+  (umask 077 && write_config)
   if [ ! -f "$HOME_DIR/data/meta.properties" ]; then
     log "formatting KRaft storage in $HOME_DIR/data"
     kafka_java kafka.tools.StorageTool format -t "$(kafka_java kafka.tools.StorageTool random-uuid)" \
@@ -88,6 +122,10 @@ start() {
     >"$HOME_DIR/logs/stdout.log" 2>&1 </dev/null &
   echo $! >"$PIDFILE"
   wait_port "$PORT" 90 kafka "$PIDFILE"
+  if [ "$SASL" = 1 ]; then
+    wait_port "$SPORT" 30 kafka "$PIDFILE"
+    log "kafka SASL_PLAINTEXT (PLAIN) listener on 127.0.0.1:$SPORT"
+  fi
   log "kafka ready on 127.0.0.1:$PORT (pid $(cat "$PIDFILE"))"
 }
 
