@@ -65,8 +65,9 @@ def run() -> dict[str, Any]:
 
 
 def rows(r: dict[str, Any]) -> list[tuple[str, str, str]]:
-    ours = r["extraction"]["results"]["ours"]
-    base = r["extraction"]["results"]["trafilatura"]
+    results = r["extraction"]["results"]
+    ours = next(v for k, v in results.items() if k.startswith("ours"))
+    base = next(v for k, v in results.items() if k.startswith("trafilatura"))
     nd = r["near_duplicates"]
     out = [
         (
@@ -165,7 +166,11 @@ def markdown(r: dict[str, Any]) -> str:
 
 
 def main() -> int:
-    result = run()
+    # --report-only: re-render the table from the last results without measuring again.
+    if "--report-only" in sys.argv:
+        result = json.loads((RESULTS / "quality.json").read_text())
+    else:
+        result = run()
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "quality.json").write_text(json.dumps(result, indent=2, default=str) + "\n")
     (RESULTS / "quality.md").write_text(markdown(result))
