@@ -128,6 +128,7 @@ class Config:
             s3=s3,
             stack=stack,
             spacy_model=get("SPACY_MODEL") or cls.spacy_model,
+            max_body_bytes=int(get("MAX_BODY_BYTES") or cls.max_body_bytes),
             near_duplicate_threshold=float(
                 get("NEAR_DUP_THRESHOLD") or cls.near_duplicate_threshold
             ),

@@ -179,7 +179,7 @@ class StreamArticles(beam.PTransform):
             )
             | "WindowMessages" >> _windowing(s)
         )
-        decoded = messages | "DecodeArticles" >> DecodeArticles(ps.s3, now)
+        decoded = messages | "DecodeArticles" >> DecodeArticles(ps.s3, now, ps.max_body_bytes)
         cleaned = decoded.articles | "CleanArticles" >> CleanArticles(
             ps.clean, now, ps.max_body_bytes
         )

@@ -121,7 +121,9 @@ def run(args: argparse.Namespace, config: Config) -> int:
         messages = p | "ReadKafkaRange" >> ReadKafkaRange(
             config.kafka, args.from_topic, parse_bound(args.start), parse_bound(args.end)
         )
-        decoded = messages | "DecodeArticles" >> DecodeArticles(settings.s3)
+        decoded = messages | "DecodeArticles" >> DecodeArticles(
+            settings.s3, max_body_bytes=settings.max_body_bytes
+        )
         raws = decoded.articles
         early_dead.append(decoded.dead_letter)
     outputs = raws | "ProcessArticles" >> ProcessArticles(settings, previous=previous)

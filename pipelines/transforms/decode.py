@@ -3,7 +3,8 @@
 In: PCollection[Message] (Avro single-object bytes plus Kafka lineage).
 Out: `articles` (RawArticle, body always present) and `dead_letter` (DeadLetter, step
 "decode": not_single_object, unknown_fingerprint, corrupt_payload, schema_mismatch,
-key_mismatch, unsupported_content_type, claim_check_missing, claim_check_mismatch).
+key_mismatch, unsupported_content_type, body_too_large, claim_check_missing,
+claim_check_mismatch).
 The writer schema is found by fingerprint among every version kept in schemas/.
 """
 
@@ -19,6 +20,7 @@ from pipelines.config import S3Config
 from pipelines.core import schemas
 from pipelines.core.avro import SingleObjectCodec
 from pipelines.core.decode import decode_message
+from pipelines.core.errors import ArticleError
 from pipelines.core.records import Message, RawArticle
 from pipelines.transforms.common import DEAD_LETTER, Clock, make_dead_letter, utc_now
 
@@ -26,9 +28,10 @@ from pipelines.transforms.common import DEAD_LETTER, Clock, make_dead_letter, ut
 class _DecodeFn(beam.DoFn):
     """Owns the codec (schemas parsed once per worker) and the S3 client for claim checks."""
 
-    def __init__(self, s3: S3Config | None, now: Clock) -> None:
+    def __init__(self, s3: S3Config | None, now: Clock, max_body_bytes: int) -> None:
         self.s3 = s3
         self.now = now
+        self.max_body_bytes = max_body_bytes
         self.codec: SingleObjectCodec | None = None
         self.client: Any = None
 
@@ -48,6 +51,12 @@ class _DecodeFn(beam.DoFn):
         try:
             raw = decode_message(message, self.codec)
             if raw.body_ref is not None:
+                if raw.body_ref.size > self.max_body_bytes:
+                    # Refused before fetching: one hostile claim must not exhaust memory.
+                    raise ArticleError(
+                        "body_too_large",
+                        f"claimed body of {raw.body_ref.size} bytes is over {self.max_body_bytes}",
+                    )
                 raw = self._resolve(raw)
         except Exception as exc:  # routed to the dead-letter output, never dropped
             letter = make_dead_letter("decode", exc, _as_raw(message), self.now)
@@ -68,12 +77,15 @@ def _as_raw(message: Message) -> RawArticle:
 
 
 class DecodeArticles(beam.PTransform):
-    def __init__(self, s3: S3Config | None = None, now: Clock = utc_now) -> None:
+    def __init__(
+        self, s3: S3Config | None = None, now: Clock = utc_now, max_body_bytes: int = 20_000_000
+    ) -> None:
         super().__init__()
         self.s3 = s3
         self.now = now
+        self.max_body_bytes = max_body_bytes
 
     def expand(self, messages: beam.PCollection) -> beam.pvalue.DoOutputsTuple:
-        return messages | "DecodeMessages" >> beam.ParDo(_DecodeFn(self.s3, self.now)).with_outputs(
-            DEAD_LETTER, main="articles"
-        )
+        return messages | "DecodeMessages" >> beam.ParDo(
+            _DecodeFn(self.s3, self.now, self.max_body_bytes)
+        ).with_outputs(DEAD_LETTER, main="articles")

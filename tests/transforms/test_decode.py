@@ -46,3 +46,21 @@ def test_decode_routes_each_failure_with_its_code() -> None:
             ),
             label="CheckDeadLetters",
         )
+
+
+def test_oversized_claim_check_is_refused_before_fetching() -> None:
+    from pipelines.core.records import BodyRef
+
+    raw = RawArticle("big", "text/html", b"", "a.html", body_ref=BodyRef("s3://b/k", 10**9, "00"))
+    with TestPipeline() as p:
+        out = (
+            p
+            | beam.Create([Message(CODEC.encode(to_avro(raw)), "kafka:t/0/9", b"big")])
+            | DecodeArticles(now=lambda: NOW, max_body_bytes=1000)
+        )
+        assert_that(out.articles, equal_to([]), label="NoArticles")
+        assert_that(
+            out.dead_letter | beam.Map(lambda d: d.error_code),
+            equal_to(["body_too_large"]),
+            label="Refused",
+        )
