@@ -129,3 +129,50 @@ def test_backfill_generated_corpus(stack: Config, s3_uri: str, tmp_path: Path) -
     _backfill(corpus, s3_uri)
     again = _download(stack, s3_uri, tmp_path / "second")
     assert again == counts
+
+
+def test_backfill_from_a_bounded_kafka_range(stack: Config, kafka_topic: str, s3_uri: str) -> None:
+    from kafka import KafkaProducer
+
+    from pipelines.core import schemas
+    from pipelines.core.avro import SingleObjectCodec
+    from pipelines.core.records import to_avro
+    from pipelines.samples.generator import generate_corpus
+
+    codec = SingleObjectCodec(schemas.versions(schemas.RAW_ARTICLE))
+    corpus = generate_corpus(120, seed=5)
+    raws = corpus.raw_articles()
+    producer = KafkaProducer(**stack.kafka.client_kwargs(), acks="all")
+    for raw in raws:
+        producer.send(kafka_topic, key=raw.article_id.encode(), value=codec.encode(to_avro(raw)))
+    producer.send(kafka_topic, key=b"junk", value=b"not an avro message")
+    producer.flush()
+    producer.close()
+    proc = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "backfill", "--from-topic", kafka_topic,
+         "--start", "0", "--output", s3_uri],
+        capture_output=True, text=True, timeout=900, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    store = open_store(s3_uri, stack.s3)
+    import io
+
+    import pyarrow.parquet as pq
+
+    def rows(folder: str) -> list[dict]:
+        out: list[dict] = []
+        for key in store.list(folder + "/"):
+            if key.endswith(".parquet"):
+                out += pq.read_table(io.BytesIO(store.get(key))).to_pylist()
+        return out
+
+    articles, dead = rows("articles"), rows("dead_letter")
+    store.close()
+    expected = {
+        m["article_id"]
+        for m in corpus.manifest["items"]
+        if m["kind"] in ("original", "near_duplicate")
+    }
+    assert Counter(a["article_id"] for a in articles) == Counter(expected)
+    assert all(a["source"].startswith(f"kafka:{kafka_topic}/") for a in articles)
+    assert [(d["step"], d["error_code"]) for d in dead] == [("decode", "not_single_object")]
