@@ -98,11 +98,41 @@ class LocalStore:
         pass
 
 
+def _transient(exc: Exception) -> bool:
+    from botocore.exceptions import ClientError, ConnectionError, HTTPClientError
+
+    if isinstance(exc, ConnectionError | HTTPClientError):
+        return True
+    if isinstance(exc, ClientError):
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+        return status >= 500 or status == 429
+    return False
+
+
 class S3Store:
-    def __init__(self, bucket: str, prefix: str, client: Any) -> None:
+    """An S3 prefix. Calls ride out an outage of the object store: on connection errors and
+    5xx answers they retry with capped exponential backoff for up to `retry_for_s` (boto3's
+    own retries give up after well under a minute)."""
+
+    def __init__(self, bucket: str, prefix: str, client: Any, retry_for_s: float = 300.0) -> None:
         self.bucket = bucket
         self.prefix = prefix.strip("/")
         self.client = client
+        self.retry_for_s = retry_for_s
+
+    def _call(self, fn: Any, **kwargs: Any) -> Any:
+        import time
+
+        deadline = time.monotonic() + self.retry_for_s
+        delay = 0.5
+        while True:
+            try:
+                return fn(**kwargs)
+            except Exception as exc:
+                if not _transient(exc) or time.monotonic() + delay > deadline:
+                    raise
+                time.sleep(delay)
+                delay = min(delay * 2, 10.0)
 
     @property
     def uri(self) -> str:
@@ -112,17 +142,20 @@ class S3Store:
         return f"{self.prefix}/{key}" if self.prefix else key
 
     def put(self, key: str, data: bytes) -> None:
-        self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data)
+        self._call(self.client.put_object, Bucket=self.bucket, Key=self._key(key), Body=data)
 
     def get(self, key: str) -> bytes:
-        body: bytes = self.client.get_object(Bucket=self.bucket, Key=self._key(key))["Body"].read()
-        return body
+        def read(**kwargs: Any) -> bytes:
+            data: bytes = self.client.get_object(**kwargs)["Body"].read()
+            return data
+
+        return bytes(self._call(read, Bucket=self.bucket, Key=self._key(key)))
 
     def exists(self, key: str) -> bool:
         from botocore.exceptions import ClientError
 
         try:
-            self.client.head_object(Bucket=self.bucket, Key=self._key(key))
+            self._call(self.client.head_object, Bucket=self.bucket, Key=self._key(key))
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
                 return False
@@ -133,12 +166,15 @@ class S3Store:
         paginator = self.client.get_paginator("list_objects_v2")
         full = self._key(prefix) if prefix else (f"{self.prefix}/" if self.prefix else "")
         cut = len(self.prefix) + 1 if self.prefix else 0
-        for page in paginator.paginate(Bucket=self.bucket, Prefix=full):
+        pages = self._call(
+            lambda **kw: list(paginator.paginate(**kw)), Bucket=self.bucket, Prefix=full
+        )
+        for page in pages:
             for obj in page.get("Contents", []):
                 yield obj["Key"][cut:]
 
     def delete(self, key: str) -> None:
-        self.client.delete_object(Bucket=self.bucket, Key=self._key(key))
+        self._call(self.client.delete_object, Bucket=self.bucket, Key=self._key(key))
 
     def close(self) -> None:
         self.client.close()

@@ -27,3 +27,36 @@ def test_split_s3_uri() -> None:
         split_s3_uri("http://x/y")
     with pytest.raises(ValueError):
         open_store("gs://bucket/x", S3Config())
+
+
+class _FlakyClient:
+    """Fails the first `failures` calls with a connection error, like an S3 endpoint that is
+    restarting."""
+
+    def __init__(self, failures: int) -> None:
+        self.failures = failures
+        self.puts: list[str] = []
+
+    def put_object(self, Bucket: str, Key: str, Body: bytes) -> None:
+        from botocore.exceptions import EndpointConnectionError
+
+        if self.failures:
+            self.failures -= 1
+            raise EndpointConnectionError(endpoint_url="http://127.0.0.1:1")
+        self.puts.append(Key)
+
+
+def test_s3_store_retries_through_an_outage_then_gives_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from botocore.exceptions import EndpointConnectionError
+
+    from pipelines.io.objectstore import S3Store
+
+    monkeypatch.setattr(time, "sleep", lambda s: None)
+    store = S3Store("b", "p", _FlakyClient(failures=3))
+    store.put("k", b"x")
+    assert store.client.puts == ["p/k"]
+    hopeless = S3Store("b", "p", _FlakyClient(failures=10**6), retry_for_s=0.0)
+    with pytest.raises(EndpointConnectionError):
+        hopeless.put("k", b"x")
