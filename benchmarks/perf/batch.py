@@ -1,0 +1,186 @@
+"""Measures 1 and 5: the whole batch pipeline beside a naive loop, and how it scales.
+
+Every run is a child process on the same folder of generated HTML pages, timed from start to
+exit (interpreter start, imports and model loading included, as a user waits for them), with
+the peak RSS of its whole process tree (DirectRunner workers included) sampled every 0.1 s:
+
+- ours: ``python -m pipelines.cli backfill --input PAGES --output s3://... --workers 2``
+  (DirectRunner, multi-processing), full clean + dedup + enrich + validate + Parquet on S3;
+- naive: ``python -m benchmarks.perf.naive`` (one process, the same libraries);
+- scaling: the backfill again on a subset (peak memory at two sizes) and with one worker.
+
+Articles/s counts input pages (the same files for every run), so ratios are time ratios.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from benchmarks.perf.common import (
+    PYTHON,
+    ProcessRun,
+    Row,
+    Size,
+    Target,
+    child_env,
+    delete_prefix,
+    finish_row,
+    log,
+    rate,
+    run_monitored,
+    s3_uri,
+    subset,
+)
+
+_SUMMARY_ROW = re.compile(r"^[│|]\s*([a-z][a-z ]+?)\s*[│|]\s*([\d.]+)\s*[│|]\s*$")
+
+
+def parse_summary(text: str) -> dict[str, float]:
+    """The counts of the table `newswire backfill` prints at the end ("written" -> 595)."""
+    out: dict[str, float] = {}
+    for line in text.splitlines():
+        m = _SUMMARY_ROW.match(line.strip())
+        if m:
+            out[m.group(1).strip()] = float(m.group(2))
+    return out
+
+
+def backfill(
+    config: Any, pages: Path, work: Path, name: str, workers: int, timeout_s: float
+) -> tuple[ProcessRun, dict[str, float]]:
+    output = s3_uri(config, work.name, name)
+    cmd = [
+        PYTHON, "-m", "pipelines.cli", "backfill", "--input", str(pages), "--output", output,
+        "--workers", str(workers),
+    ]  # fmt: skip
+    log(f"{name}: backfill --workers {workers} on {pages}")
+    try:
+        run = run_monitored(cmd, work / f"{name}.log", child_env(work / "tmp"), timeout_s)
+    finally:
+        delete_prefix(config, output)
+    return run, parse_summary(run.tail(6000))
+
+
+def naive(config: Any, pages: Path, work: Path, timeout_s: float) -> ProcessRun:
+    output = s3_uri(config, work.name, "naive")
+    cmd = [
+        PYTHON, "-m", "benchmarks.perf.naive", "--input", str(pages), "--output", output,
+        "--threshold", str(config.near_duplicate_threshold), "--spacy-model", config.spacy_model,
+    ]  # fmt: skip
+    log(f"naive: one-process loop on {pages}")
+    try:
+        return run_monitored(cmd, work / "naive.log", child_env(work / "tmp"), timeout_s)
+    finally:
+        delete_prefix(config, output)
+
+
+def _run_detail(run: ProcessRun, pages: int, summary: dict[str, float] | None = None) -> dict:
+    d: dict[str, Any] = {
+        "pages": pages,
+        "seconds": round(run.seconds, 2),
+        "peak_rss_mb": round(run.peak_rss_mb, 1),
+        "processes": run.peak_processes,
+        "cpu_seconds": round(run.cpu_seconds, 2),
+        "cpu_ms_per_article": round(1000 * run.cpu_seconds / pages, 1) if pages else None,
+    }
+    if summary:
+        d["summary"] = summary
+    return d
+
+
+def run(size: Size, config: Any, pages_dir: Path, pages: int, work: Path) -> list[Row]:
+    timeout = max(600.0, pages * 1.0)  # generous: ~1 s per page is 20x slower than expected
+    ours, ours_summary = backfill(config, pages_dir, work, "backfill-2w", 2, timeout)
+    base = naive(config, pages_dir, work, timeout)
+    rows = [
+        finish_row(
+            Row(
+                measure="1 batch",
+                what="whole pipeline: HTML -> Parquet on S3",
+                unit="articles/s",
+                ours=rate(pages, ours.seconds),
+                baseline=rate(pages, base.seconds),
+                ours_label="backfill --workers 2",
+                baseline_label="naive loop (1 process)",
+                target=Target(">=", 1.5),
+                note=(
+                    f"{pages} pages; CPU per article ours "
+                    f"{1000 * ours.cpu_seconds / pages:.0f} ms, naive "
+                    f"{1000 * base.cpu_seconds / pages:.0f} ms"
+                ),
+                detail={
+                    "ours": _run_detail(ours, pages, ours_summary),
+                    "naive": _run_detail(base, pages),
+                },
+            )
+        ),
+        finish_row(
+            Row(
+                measure="1 batch",
+                what="whole pipeline: peak memory",
+                unit="MB",
+                ours=ours.peak_rss_mb,
+                baseline=base.peak_rss_mb,
+                ours_label=f"backfill --workers 2 ({ours.peak_processes} processes)",
+                baseline_label="naive loop",
+                note="RSS summed over the process tree (no target in the issue)",
+            )
+        ),
+    ]
+
+    # Measure 5: memory at two sizes (same worker count), and 1 vs 2 workers.
+    small_n = min(size.memory_pages[0], pages)
+    big_n = size.memory_pages[1] or pages
+    runs: dict[tuple[int, int], tuple[ProcessRun, dict[str, float]]] = {
+        (pages, 2): (ours, ours_summary)
+    }
+
+    def get(n: int, workers: int) -> ProcessRun:
+        if (n, workers) not in runs:
+            folder = pages_dir if n >= pages else work / f"pages-{n}"
+            if n < pages and not folder.exists():
+                subset(pages_dir, folder, n)
+            runs[(n, workers)] = backfill(config, folder, work, f"backfill-{n}-{workers}w",
+                                          workers, timeout)  # fmt: skip
+        return runs[(n, workers)][0]
+
+    small_run, big_run = get(small_n, 2), get(min(big_n, pages), 2)
+    rows.append(
+        finish_row(
+            Row(
+                measure="5 scaling",
+                what=f"peak memory {big_n:,} vs {small_n:,} articles",
+                unit="MB",
+                ours=big_run.peak_rss_mb,
+                baseline=small_run.peak_rss_mb,
+                ours_label=f"{big_n:,} articles",
+                baseline_label=f"{small_n:,} articles",
+                target=Target("<=", 1.2),
+                note="backfill --workers 2; ratio = growth of peak RSS with input size",
+                detail={
+                    "small": _run_detail(small_run, small_n),
+                    "big": _run_detail(big_run, big_n),
+                },
+            )
+        )
+    )
+    worker_n = size.worker_pages or pages
+    one, two = get(worker_n, 1), get(worker_n, 2)
+    rows.append(
+        finish_row(
+            Row(
+                measure="5 scaling",
+                what=f"2 vs 1 worker processes ({worker_n:,} articles)",
+                unit="articles/s",
+                ours=rate(worker_n, two.seconds),
+                baseline=rate(worker_n, one.seconds),
+                ours_label="--workers 2",
+                baseline_label="--workers 1",
+                note="no target in the issue; 2.0x is perfect scaling on 2 free cores",
+                detail={"1": _run_detail(one, worker_n), "2": _run_detail(two, worker_n)},
+            )
+        )
+    )
+    return rows
