@@ -10,7 +10,7 @@
 
 Why it is exactly once in effect: offsets are committed only after the output holding them
 is durable, so a crash replays from the last commit; and a replayed article or dead letter
-that the output already holds is skipped at restart (`ReadAdmitted` reads the data files
+that the output already holds is skipped at restart (`read_admitted` reads the data files
 themselves, so an article counts as written exactly when its file exists).
 """
 
@@ -31,11 +31,12 @@ from apache_beam.transforms.userstate import (
 )
 from apache_beam.utils.timestamp import Duration
 
-from pipelines.config import KafkaConfig
+from pipelines.config import KafkaConfig, S3Config
 from pipelines.core.records import Article, DeadLetter, Duplicate, Message
-from pipelines.io.index import Admitted, ReadAdmitted
+from pipelines.io.index import Admitted, read_admitted
 from pipelines.io.kafka_dlq import PublishDeadLetters
 from pipelines.io.kafka_stream import CommitOffsets, ReadKafkaStream, parse_kafka_source
+from pipelines.io.objectstore import open_store
 from pipelines.pipeline import PipelineSettings, WriteOutputs
 from pipelines.transforms.clean import CleanArticles
 from pipelines.transforms.common import Clock, utc_now
@@ -71,29 +72,38 @@ def _windowing(s: StreamSettings) -> beam.WindowInto:
     )
 
 
-class _SkipAdmitted(beam.DoFn):
+class _AdmittedFn(beam.DoFn):
+    """Reads what the output already holds once per worker, in setup(). (A singleton side
+    input did the same, but made Prism spin a core even while the job was idle.)"""
+
+    def __init__(self, output_uri: str, s3: S3Config) -> None:
+        self.output_uri = output_uri
+        self.s3 = s3
+        self.admitted = Admitted(set(), set(), set())
+
+    def setup(self) -> None:
+        store = open_store(self.output_uri, self.s3)
+        try:
+            self.admitted = read_admitted(store)
+        finally:
+            store.close()
+
+
+class _SkipAdmitted(_AdmittedFn):
     """Drops articles the output already holds (a replay after a restart)."""
 
-    def __init__(self) -> None:
-        self.skipped = Metrics.counter("stream", "already_written")
-
-    def process(self, article: Article, admitted: Admitted) -> Iterator[Article]:
-        if (
-            article.article_id in admitted.ids
-            or article.content_fingerprint in admitted.fingerprints
-        ):
-            self.skipped.inc()
+    def process(self, article: Article) -> Iterator[Article]:
+        a = self.admitted
+        if article.article_id in a.ids or article.content_fingerprint in a.fingerprints:
+            Metrics.counter("stream", "already_written").inc()
             return
         yield article
 
 
-class _SkipRecordedDeadLetters(beam.DoFn):
-    def __init__(self) -> None:
-        self.skipped = Metrics.counter("stream", "dead_letter_already_written")
-
-    def process(self, letter: DeadLetter, admitted: Admitted) -> Iterator[DeadLetter]:
-        if letter.source in admitted.dead_sources:
-            self.skipped.inc()
+class _SkipRecordedDeadLetters(_AdmittedFn):
+    def process(self, letter: DeadLetter) -> Iterator[DeadLetter]:
+        if letter.source in self.admitted.dead_sources:
+            Metrics.counter("stream", "dead_letter_already_written").inc()
             return
         yield letter
 
@@ -162,9 +172,6 @@ class StreamArticles(beam.PTransform):
 
     def expand(self, pbegin: beam.pvalue.PBegin) -> beam.PCollection:
         s, ps, now = self.settings, self.settings.pipeline, self.now
-        admitted = beam.pvalue.AsSingleton(
-            pbegin | "ReadAdmitted" >> ReadAdmitted(ps.output_uri, ps.s3)
-        )
         messages = (
             pbegin
             | "ReadKafkaStream"
@@ -183,7 +190,7 @@ class StreamArticles(beam.PTransform):
         cleaned = decoded.articles | "CleanArticles" >> CleanArticles(
             ps.clean, now, ps.max_body_bytes
         )
-        fresh = cleaned.articles | "SkipAdmitted" >> beam.ParDo(_SkipAdmitted(), admitted)
+        fresh = cleaned.articles | "SkipAdmitted" >> beam.ParDo(_SkipAdmitted(ps.output_uri, ps.s3))
         first = (
             fresh
             | "GlobalWindow" >> beam.WindowInto(window.GlobalWindows())
@@ -209,7 +216,8 @@ class StreamArticles(beam.PTransform):
                 validated.dead_letter,
             )
             | "CollectDeadLetters" >> beam.Flatten()
-            | "SkipRecordedDeadLetters" >> beam.ParDo(_SkipRecordedDeadLetters(), admitted)
+            | "SkipRecordedDeadLetters"
+            >> beam.ParDo(_SkipRecordedDeadLetters(ps.output_uri, ps.s3))
         )
         outputs = {
             "articles": validated.valid,

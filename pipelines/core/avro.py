@@ -37,14 +37,16 @@ class SingleObjectCodec:
             raise ValueError("at least one schema version is needed")
         self.reader = self._versions[-1]
         self.header = MARKER + fingerprint(self.reader)
-        self._writers = {fingerprint(s): s for s in self._versions}
+        # Parsed once with fastavro's own marker, so it does not re-parse per message.
+        self._parsed_reader = fastavro.parse_schema(self.reader)
+        self._writers = {fingerprint(s): fastavro.parse_schema(s) for s in self._versions}
 
     def encode(self, record: dict[str, Any], schema: dict[str, Any] | None = None) -> bytes:
         """Encode `record` with `schema` (default: the current version)."""
         buf = io.BytesIO()
         # The current schema's header is computed once: fingerprinting costs milliseconds.
         buf.write(self.header if schema is None else MARKER + fingerprint(schema))
-        fastavro.schemaless_writer(buf, schema or self.reader, record)
+        fastavro.schemaless_writer(buf, schema or self._parsed_reader, record)
         return buf.getvalue()
 
     def decode(self, data: bytes) -> dict[str, Any]:
@@ -59,8 +61,10 @@ class SingleObjectCodec:
                 f"{len(self._writers)} known versions",
             )
         buf = io.BytesIO(data[HEADER_LEN:])
+        # The current version needs no schema resolution.
+        reader = None if bytes(data[2:HEADER_LEN]) == self.header[2:] else self._parsed_reader
         try:
-            record = fastavro.schemaless_reader(buf, writer, self.reader)
+            record = fastavro.schemaless_reader(buf, writer, reader)
         except fastavro.read.SchemaResolutionError as exc:
             raise ArticleError("schema_mismatch", str(exc)) from exc
         except (EOFError, ValueError, UnicodeDecodeError, IndexError, OverflowError) as exc:

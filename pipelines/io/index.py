@@ -99,25 +99,3 @@ def read_admitted(store: ObjectStore) -> Admitted:
         ids.add(str(row["article_id"]))
     dead = {str(row["source"]) for row in column_values("dead_letter", ["source"])}
     return Admitted(ids, fingerprints, dead)
-
-
-class _ReadAdmitted(_ListIndexFiles):
-    def process(self, _: object) -> Iterator[Admitted]:  # type: ignore[override]
-        assert self.store is not None
-        yield read_admitted(self.store)
-
-
-class ReadAdmitted(beam.PTransform):
-    """PBegin -> a single `Admitted` (use as a singleton side input)."""
-
-    def __init__(self, output_uri: str, s3: S3Config) -> None:
-        super().__init__()
-        self.output_uri = output_uri
-        self.s3 = s3
-
-    def expand(self, pbegin: beam.pvalue.PBegin) -> beam.PCollection:
-        return (
-            pbegin
-            | "StartAdmittedRead" >> beam.Create([None])
-            | "ReadAdmittedIds" >> beam.ParDo(_ReadAdmitted(self.output_uri, self.s3))
-        )
