@@ -78,6 +78,7 @@ def runner_flags(args: argparse.Namespace, config: Config) -> list[str]:
             "--runner=PrismRunner",
             f"--prism_location={prism}",
             "--environment_type=LOOPBACK",
+            "--experiments=disable_prism_server_singleton",  # this job's own Prism server
         ]
     elif args.runner == "flink":
         flags += ["--runner=FlinkRunner", "--environment_type=LOOPBACK"]

@@ -58,6 +58,9 @@ def _streaming_options(prism: str) -> PipelineOptions:
             f"--prism_location={prism}",
             "--environment_type=LOOPBACK",
             "--streaming",
+            # A Prism server of its own: Beam shares one per process, and a DirectRunner test
+            # that ran earlier in this process may have left one without our binary.
+            "--experiments=disable_prism_server_singleton",
         ]
     )
 
