@@ -524,7 +524,7 @@ class _ReadPartition(beam.DoFn):
         tracker.defer_remainder(Duration.of(self.resume_delay_s))
 
     def _caught_up(self, consumer: Any, tp: Any) -> bool:
-        from kafka.errors import KafkaTimeoutError
+        from kafka.errors import KafkaError
 
         # The high watermark comes with each fetch response (no extra request); unknown
         # before the first fetch completes, and then the partition is not known to be idle.
@@ -533,8 +533,10 @@ class _ReadPartition(beam.DoFn):
             return False
         try:
             position = consumer.position(tp, timeout_ms=self.poll_timeout_ms)
-        except KafkaTimeoutError:
-            return False  # position being reset: not known to be at the end
+        except KafkaError:
+            # Position being reset, or the broker unreachable (a restart): not known to be
+            # at the end, and never a reason to fail the bundle.
+            return False
         return position is not None and position >= highwater
 
 
@@ -709,14 +711,24 @@ class _CommitFn(beam.DoFn):
         if not self.pending:
             return
         from kafka import TopicPartition
+        from kafka.errors import KafkaError
         from kafka.structs import OffsetAndMetadata
 
-        self.consumer.commit(
-            {
-                TopicPartition(self.topic, p): OffsetAndMetadata(o, "", -1)
-                for p, o in self.pending.items()
-            }
-        )
+        offsets = {
+            TopicPartition(self.topic, p): OffsetAndMetadata(o, "", -1)
+            for p, o in self.pending.items()
+        }
+        # A broker restart must not fail the job: retry with backoff for a while first.
+        deadline, delay = time.monotonic() + 120.0, 0.5
+        while True:
+            try:
+                self.consumer.commit(offsets)
+                break
+            except KafkaError:
+                if time.monotonic() + delay > deadline:
+                    raise
+                time.sleep(delay)
+                delay = min(delay * 2, 10.0)
         self.committed.inc(len(self.pending))
         self.highest.update(self.pending)
         self.pending = {}
