@@ -190,15 +190,30 @@ _URL = re.compile(r"(?:https?://|www\.)\S+")
 
 
 @lru_cache(maxsize=64)
+def _spacy_stop_words(lang: str) -> set[str]:
+    """spaCy's `lang/<code>/stop_words.py` read on its own: importing the whole language
+    package compiles its tokenizer rules (seconds of CPU per process) for a word list."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("spacy")
+    if spec is None or spec.origin is None or not lang.isalpha():
+        return set()
+    path = Path(spec.origin).parent / "lang" / lang / "stop_words.py"
+    if not path.is_file():
+        return set()
+    module_spec = importlib.util.spec_from_file_location(f"_newswire_stop_words_{lang}", path)
+    if module_spec is None or module_spec.loader is None:
+        return set()
+    module = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(module)
+    return set(getattr(module, "STOP_WORDS", set()))
+
+
 def stop_words(language: str | None) -> frozenset[str]:
     """spaCy's stop-word list for `language` (English when unknown) plus our additions."""
     lang = language or "en"
-    try:
-        from spacy.util import get_lang_class
-
-        words = set(get_lang_class(lang).Defaults.stop_words)
-    except (ImportError, KeyError):  # spaCy has no language class for this code
-        words = set()
+    words = _spacy_stop_words(lang)
     words |= _EXTRA_STOP_WORDS.get(lang, set())
     return frozenset(w.casefold() for w in words)
 
