@@ -21,7 +21,17 @@ from collections.abc import Sequence
 
 from pipelines.config import Config
 
-COMMANDS = ("stack", "samples", "produce", "clean", "backfill", "run", "inspect", "replay")
+COMMANDS = (
+    "stack",
+    "samples",
+    "produce",
+    "clean",
+    "backfill",
+    "run",
+    "inspect",
+    "replay",
+    "compact",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

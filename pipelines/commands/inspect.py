@@ -25,12 +25,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def read_kind(store: Any, folder: str) -> list[dict[str, Any]]:
+    from pipelines.io.compaction import list_visible
     from pipelines.io.parquet import from_parquet_bytes
 
     rows: list[dict[str, Any]] = []
-    for key in store.list(folder + "/"):
-        if key.endswith(".parquet"):
-            rows.extend(from_parquet_bytes(store.get(key)))
+    # Visible files only: a compacted partition still lists its inputs for a grace period.
+    for key in list_visible(store, folder):
+        rows.extend(from_parquet_bytes(store.get(key)))
     return rows
 
 

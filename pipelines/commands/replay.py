@@ -145,12 +145,12 @@ def dead_letter_rows(store: Any, since: datetime | None = None) -> Iterator[dict
 
     Partitions dated before `since` are not read (rows are partitioned by failure date).
     """
+    from pipelines.io.compaction import list_visible
     from pipelines.io.parquet import from_parquet_bytes
 
     floor = since.date().isoformat() if since else None
-    for key in store.list(DEAD_LETTER_FOLDER + "/"):
-        if not key.endswith(".parquet"):
-            continue
+    # Visible files only: a compacted partition still lists its inputs for a grace period.
+    for key in list_visible(store, DEAD_LETTER_FOLDER):
         day = _partition_date(key)
         if floor and day and day < floor:
             continue

@@ -84,11 +84,13 @@ def read_admitted(store: ObjectStore) -> Admitted:
 
     import pyarrow.parquet as pq
 
+    from pipelines.io.compaction import list_visible
+
     def column_values(folder: str, columns: list[str]) -> Iterator[dict[str, object]]:
-        for key in store.list(folder + "/"):
-            if key.endswith(".parquet"):
-                table = pq.read_table(io.BytesIO(store.get(key)), columns=columns)
-                yield from table.to_pylist()
+        # Visible files only: during a compaction's grace period its inputs are still listed.
+        for key in list_visible(store, folder):
+            table = pq.read_table(io.BytesIO(store.get(key)), columns=columns)
+            yield from table.to_pylist()
 
     ids: set[str] = set()
     fingerprints: set[str] = set()

@@ -26,6 +26,7 @@ class ObjectStore(Protocol):
     def get(self, key: str) -> bytes: ...
     def exists(self, key: str) -> bool: ...
     def list(self, prefix: str = "") -> Iterator[str]: ...
+    def sizes(self, prefix: str = "") -> dict[str, int]: ...
     def delete(self, key: str) -> None: ...
     def close(self) -> None: ...
 
@@ -90,6 +91,16 @@ class LocalStore:
                 key = path.relative_to(base).as_posix()
                 if key.startswith(prefix):
                     yield key
+
+    def sizes(self, prefix: str = "") -> dict[str, int]:
+        """Key -> size in bytes, of the keys under `prefix` (one listing)."""
+        found: dict[str, int] = {}
+        for key in self.list(prefix):
+            try:
+                found[key] = self._path(key).stat().st_size
+            except FileNotFoundError:  # deleted since listed
+                continue
+        return found
 
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
@@ -163,15 +174,19 @@ class S3Store:
         return True
 
     def list(self, prefix: str = "") -> Iterator[str]:
+        yield from self.sizes(prefix)
+
+    def sizes(self, prefix: str = "") -> dict[str, int]:
+        """Key -> size in bytes, of the keys under `prefix` (the listing carries sizes)."""
         paginator = self.client.get_paginator("list_objects_v2")
         full = self._key(prefix) if prefix else (f"{self.prefix}/" if self.prefix else "")
         cut = len(self.prefix) + 1 if self.prefix else 0
         pages = self._call(
             lambda **kw: list(paginator.paginate(**kw)), Bucket=self.bucket, Prefix=full
         )
-        for page in pages:
-            for obj in page.get("Contents", []):
-                yield obj["Key"][cut:]
+        return {
+            obj["Key"][cut:]: int(obj["Size"]) for page in pages for obj in page.get("Contents", [])
+        }
 
     def delete(self, key: str) -> None:
         self._call(self.client.delete_object, Bucket=self.bucket, Key=self._key(key))
