@@ -5,7 +5,10 @@
     newswire produce PATH...           raw articles onto Kafka
     newswire clean PATH...             what the pipeline makes of raw files (JSON lines)
     newswire backfill ...              batch: files or a bounded Kafka range -> Parquet
+    newswire run ...                   streaming: Kafka -> Parquet, exactly once in effect
     newswire inspect URI               summary of an output folder or bucket prefix
+    newswire compact URI --dt DATE     merge a partition's small files, atomically
+    newswire replay-dead-letters ...   send fixed-up dead letters back to the topic
 
 The configuration is built here once (`Config.from_env`) and passed to every command.
 """

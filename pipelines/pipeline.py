@@ -40,6 +40,9 @@ class PipelineSettings:
     near_duplicates: str = "mark"  # or "drop"
     shards: int = 1  # files per partition grow with rows (max_rows), not with this
     max_body_bytes: int = 20_000_000
+    # Worker processes for cleaning and enrichment (transforms.workers); 0 runs them in the
+    # runner's own worker processes, which is right wherever the runner parallelizes.
+    cpu_workers: int = 0
 
 
 class ProcessArticles(beam.PTransform):
@@ -61,11 +64,15 @@ class ProcessArticles(beam.PTransform):
 
     def expand(self, raws: beam.PCollection) -> dict[str, beam.PCollection]:
         s = self.settings
-        cleaned = raws | "CleanArticles" >> CleanArticles(s.clean, self.now, s.max_body_bytes)
+        cleaned = raws | "CleanArticles" >> CleanArticles(
+            s.clean, self.now, s.max_body_bytes, workers=s.cpu_workers
+        )
         deduped = cleaned.articles | "DeduplicateArticles" >> DeduplicateArticles(
             s.dedup, near_duplicates=s.near_duplicates, previous=self.previous, now=self.now
         )
-        enriched = deduped.articles | "EnrichArticles" >> EnrichArticles(s.enrich, now=self.now)
+        enriched = deduped.articles | "EnrichArticles" >> EnrichArticles(
+            s.enrich, now=self.now, workers=s.cpu_workers
+        )
         validated = enriched.articles | "ValidateArticles" >> ValidateArticles(now=self.now)
         dead = (
             cleaned.dead_letter,

@@ -188,7 +188,7 @@ class StreamArticles(beam.PTransform):
         )
         decoded = messages | "DecodeArticles" >> DecodeArticles(ps.s3, now, ps.max_body_bytes)
         cleaned = decoded.articles | "CleanArticles" >> CleanArticles(
-            ps.clean, now, ps.max_body_bytes
+            ps.clean, now, ps.max_body_bytes, workers=ps.cpu_workers
         )
         fresh = cleaned.articles | "SkipAdmitted" >> beam.ParDo(_SkipAdmitted(ps.output_uri, ps.s3))
         first = (
@@ -205,7 +205,9 @@ class StreamArticles(beam.PTransform):
         deduped = rewindowed | "DeduplicateArticles" >> DeduplicateArticles(
             ps.dedup, near_duplicates=ps.near_duplicates, now=now
         )
-        enriched = deduped.articles | "EnrichArticles" >> EnrichArticles(ps.enrich, now=now)
+        enriched = deduped.articles | "EnrichArticles" >> EnrichArticles(
+            ps.enrich, now=now, workers=ps.cpu_workers
+        )
         validated = enriched.articles | "ValidateArticles" >> ValidateArticles(now=now)
         dead = (
             (

@@ -23,7 +23,6 @@ launcher's environment or use the platform's identity (see docs/operations.md).
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import logging
 import os
 import re
@@ -85,34 +84,18 @@ def build(argv: Sequence[str], environ: Mapping[str, str]) -> tuple[Any, Any]:
     import apache_beam as beam
     from apache_beam.options.pipeline_options import PipelineOptions
 
-    from pipelines.commands.backfill import settings_for
-    from pipelines.commands.run import runner_flags
+    from pipelines.commands.run import runner_flags, stream_settings
     from pipelines.config import Config
-    from pipelines.streaming import StreamArticles, StreamSettings
+    from pipelines.streaming import StreamArticles
 
     parser, run_flags = _run_parser()
     args_list, overrides = normalize(argv, run_flags)
     args, passthrough = parser.parse_known_args(["run", *args_list])
     args.passthrough = passthrough
     config = Config.from_env({**environ, **overrides})
-    topic = args.topic or config.kafka.topic
-    group = args.group or config.kafka.group_id
-    dlq = args.dlq_topic or config.kafka.dlq_topic
-    # The same settings as `newswire run` (pipelines/commands/run.py).
-    args.threshold = None
-    args.shards = 1
-    settings = StreamSettings(
-        pipeline=settings_for(args, config),
-        kafka=dataclasses.replace(config.kafka, topic=topic),
-        topic=topic,
-        group_id=group,
-        window_s=args.window,
-        allowed_lateness_s=args.allowed_lateness,
-        idle_after_s=args.idle_after,
-        dlq_topic=None if dlq == "none" else dlq,
-        stop_file=None,  # drain with the runner (Flink stop-with-savepoint, Dataflow drain)
-        stop_after_idle_s=args.stop_after_idle,
-    )
+    # The same settings as `newswire run`; drain with the runner (Flink stop-with-savepoint,
+    # Dataflow drain) rather than a stop file.
+    settings = stream_settings(args, config, stop_file=None)
     pipeline = beam.Pipeline(options=PipelineOptions(runner_flags(args, config)))
     _ = pipeline | "StreamArticles" >> StreamArticles(settings)
     return pipeline, settings

@@ -50,6 +50,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--threshold", type=float, help="near-duplicate Jaccard threshold")
     p.add_argument("--shards", type=int, default=1, help="parallel writers per partition and kind")
     p.add_argument("--workers", type=int, default=1, help="DirectRunner worker processes")
+    p.add_argument(
+        "--cpu-workers",
+        type=int,
+        default=0,
+        help="processes for cleaning and enrichment beside the runner's (default 0: none)",
+    )
     p.add_argument("--no-summary", action="store_true")
     p.set_defaults(func=run, accepts_passthrough=True)
 
@@ -81,6 +87,7 @@ def settings_for(args: argparse.Namespace, config: Config) -> PipelineSettings:
         near_duplicates=args.near_duplicates,
         shards=args.shards,
         max_body_bytes=config.max_body_bytes,
+        cpu_workers=args.cpu_workers,
     )
 
 

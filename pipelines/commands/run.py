@@ -18,15 +18,19 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import logging
+import os
 import signal
 import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipelines.config import Config
+
+if TYPE_CHECKING:
+    from pipelines.streaming import StreamSettings
 
 log = logging.getLogger("newswire.run")
 TERMINAL = {"DONE", "FAILED", "CANCELLED", "UPDATED", "DRAINED"}
@@ -60,6 +64,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--stop-after-idle",
         type=parse_duration,
         help="exit once every partition was idle this long",
+    )
+    p.add_argument(
+        "--cpu-workers",
+        type=int,
+        help="processes for cleaning and enrichment (default: one per CPU on prism/direct, "
+        "whose SDK worker is a single process; 0 on flink/dataflow)",
     )
     p.add_argument("--status-every", type=parse_duration, default=10.0)
     p.add_argument("--timeout", type=parse_duration, help="drain and exit after this long")
@@ -115,32 +125,45 @@ def _lag(config: Config, topic: str, group: str) -> str:
         consumer.close(autocommit=False)
 
 
-def run(args: argparse.Namespace, config: Config) -> int:
-    import apache_beam as beam
-    from apache_beam.options.pipeline_options import PipelineOptions
-
+def stream_settings(
+    args: argparse.Namespace, config: Config, stop_file: str | None
+) -> StreamSettings:
+    """The job's settings from `newswire run` arguments (also used by deploy/docker/submit.py)."""
     from pipelines.commands.backfill import settings_for
-    from pipelines.streaming import StreamArticles, StreamSettings
+    from pipelines.streaming import StreamSettings
 
     topic = args.topic or config.kafka.topic
-    group = args.group or config.kafka.group_id
     dlq = args.dlq_topic or config.kafka.dlq_topic
     args.threshold = None
     args.shards = 1
-    pipeline_settings = settings_for(args, config)
-    stop_file = Path(tempfile.gettempdir()) / f"newswire-stop-{uuid.uuid4().hex}"
-    settings = StreamSettings(
-        pipeline=pipeline_settings,
+    if args.cpu_workers is None:
+        # Prism runs one SDK process per job: worker processes give the heavy steps the
+        # other cores. Distributed runners parallelize by themselves.
+        args.cpu_workers = len(os.sched_getaffinity(0)) if args.runner in ("prism", "direct") else 0
+    return StreamSettings(
+        pipeline=settings_for(args, config),
         kafka=dataclasses.replace(config.kafka, topic=topic),
         topic=topic,
-        group_id=group,
+        group_id=args.group or config.kafka.group_id,
         window_s=args.window,
         allowed_lateness_s=args.allowed_lateness,
         idle_after_s=args.idle_after,
         dlq_topic=None if dlq == "none" else dlq,
-        stop_file=str(stop_file),
+        stop_file=stop_file,
         stop_after_idle_s=args.stop_after_idle,
     )
+
+
+def run(args: argparse.Namespace, config: Config) -> int:
+    import apache_beam as beam
+    from apache_beam.options.pipeline_options import PipelineOptions
+
+    from pipelines.streaming import StreamArticles
+
+    stop_file = Path(tempfile.gettempdir()) / f"newswire-stop-{uuid.uuid4().hex}"
+    settings = stream_settings(args, config, str(stop_file))
+    topic, group = settings.topic, settings.group_id
+    pipeline_settings = settings.pipeline
 
     def drain(signum: int, _frame: Any) -> None:
         log.info("signal %s: draining (finish caught-up partitions, write, commit)", signum)

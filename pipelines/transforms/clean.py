@@ -3,6 +3,7 @@
 In: PCollection[RawArticle]. Out: `articles` (Article) and `dead_letter` (DeadLetter, step
 "clean": body_too_large, empty_body, undecodable, not_html, no_text, too_short, ...). The
 logic is `pipelines.core.clean.clean_article`; the clock for `ingested_at` is injected.
+With `workers > 0` the cleaning runs in that many worker processes (see transforms.workers).
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import apache_beam as beam
 
 from pipelines.core.clean import CleanSettings, clean_article
 from pipelines.core.records import Article, RawArticle
-from pipelines.transforms.common import DEAD_LETTER, ApplyOrDeadLetter, Clock, utc_now
+from pipelines.transforms.common import DEAD_LETTER, Clock, utc_now
+from pipelines.transforms.workers import ChunkedApply, per_element
 
 
 class _Clean:
@@ -23,8 +25,11 @@ class _Clean:
         self.settings = settings
         self.now = now
 
-    def __call__(self, raw: RawArticle) -> Article:
+    def one(self, raw: RawArticle) -> Article:
         return clean_article(raw, ingested_at=self.now(), settings=self.settings)
+
+    def __call__(self, raws: list[RawArticle]) -> list[object]:
+        return per_element(self.one, raws)
 
 
 class CleanArticles(beam.PTransform):
@@ -33,6 +38,7 @@ class CleanArticles(beam.PTransform):
         settings: CleanSettings | None = None,
         now: Clock = utc_now,
         max_body_bytes: int | None = None,
+        workers: int = 0,
     ) -> None:
         super().__init__()
         settings = settings or CleanSettings()
@@ -40,9 +46,10 @@ class CleanArticles(beam.PTransform):
             settings = dataclasses.replace(settings, max_body_bytes=max_body_bytes)
         self.settings = settings
         self.now = now
+        self.workers = workers
 
     def expand(self, raws: beam.PCollection) -> beam.pvalue.DoOutputsTuple:
         clean = _Clean(self.settings, self.now)
         return raws | "CleanRawArticles" >> beam.ParDo(
-            ApplyOrDeadLetter("clean", clean, self.now)
+            ChunkedApply("clean", clean, self.workers, chunk_size=4, now=self.now)
         ).with_outputs(DEAD_LETTER, main="articles")
