@@ -7,6 +7,9 @@
   failed, in `dead_letter/` exactly once), every malformed message in `dead_letter/` exactly
   once, and nothing else. Size: NEWSWIRE_CRASH_ITEMS (default 600) and NEWSWIRE_CRASH_KILLS
   (default 3); the issue's full run is NEWSWIRE_CRASH_ITEMS=20000 NEWSWIRE_CRASH_KILLS=5.
+  While the job is down after each kill, `newswire compact --grace 0` merges the small files
+  of the partitions written so far, and once more, with a grace period, while the last run
+  drains: compaction must keep every row exactly once through restarts too.
 """
 
 from __future__ import annotations
@@ -45,10 +48,14 @@ def _start_job(
         "--status-every", "5s", "--dlq-topic", f"{topic}.dlq", *extra,
     ]  # fmt: skip
     # A session of its own, so a kill reaches the Prism child process too.
-    return subprocess.Popen(
+    log.touch()
+    offset = log.stat().st_size
+    proc = subprocess.Popen(
         cmd, stdout=log.open("ab"), stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
         start_new_session=True,
     )  # fmt: skip
+    proc.log_offset = offset  # type: ignore[attr-defined]
+    return proc
 
 
 def _producer(config: Config):  # type: ignore[no-untyped-def]
@@ -68,11 +75,28 @@ def _rows(store, folder: str, columns: list[str]) -> list[dict]:  # type: ignore
 
     import pyarrow.parquet as pq
 
+    from pipelines.io.compaction import list_visible
+
     rows: list[dict] = []
-    for key in store.list(folder + "/"):
-        if key.endswith(".parquet"):
-            rows.extend(pq.read_table(io.BytesIO(store.get(key)), columns=columns).to_pylist())
+    for key in list_visible(store, folder):  # what readers see: compactions applied
+        rows.extend(pq.read_table(io.BytesIO(store.get(key)), columns=columns).to_pylist())
     return rows
+
+
+def _compact(config: Config, output: str, log: Path, *extra: str) -> subprocess.Popen[bytes]:
+    """`newswire compact` on every partition of the output's folders, one run per date."""
+    store = open_store(output, config.s3)
+    dates = sorted(
+        {part[3:] for key in store.list() for part in key.split("/") if part.startswith("dt=")}
+    )
+    store.close()
+    script = " && ".join(
+        f"{sys.executable} -m pipelines.cli compact {output} --dt {day} {' '.join(extra)}"
+        for day in dates
+    )
+    return subprocess.Popen(
+        ["bash", "-c", script or "true"], stdout=log.open("ab"), stderr=subprocess.STDOUT
+    )
 
 
 def _lag(config: Config, topic: str, group: str) -> int:
@@ -91,8 +115,9 @@ def _lag(config: Config, topic: str, group: str) -> int:
 
 def _wait_running(log: Path, proc: subprocess.Popen[bytes], timeout: float = 90) -> None:
     deadline = time.monotonic() + timeout
+    offset = getattr(proc, "log_offset", 0)  # this run's lines, not an earlier run's
     while time.monotonic() < deadline:
-        if "[status]" in log.read_text(errors="replace"):
+        if b"[status]" in log.read_bytes()[offset:]:
             return
         assert proc.poll() is None, log.read_text(errors="replace")[-3000:]
         time.sleep(0.5)
@@ -195,9 +220,14 @@ def test_kill_and_restart_loses_and_duplicates_nothing(
             time.sleep(rng.uniform(3, 12))
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=30)
+            # Compaction while the job is down; --grace 0 deletes the merged inputs at once.
+            assert _compact(stack, s3_uri, log, "--grace", "0").wait(timeout=300) == 0
         producer_thread.join(timeout=300)
         final = _start_job(kafka_topic, s3_uri, group, log, "--stop-after-idle", "15s")
-        final.wait(timeout=900)
+        _wait_running(log, final)
+        # And while it runs (its restart already read the output; inputs kept for the grace).
+        assert _compact(stack, s3_uri, log).wait(timeout=300) == 0
+        final.wait(timeout=1800)
         assert final.returncode == 0, log.read_text(errors="replace")[-4000:]
     finally:
         producer_thread.join(timeout=60)
