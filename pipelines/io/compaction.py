@@ -39,7 +39,7 @@ from pipelines.core.compaction import (
 )
 from pipelines.core.layout import ARTICLES, DEAD_LETTERS, DUPLICATES, OutputKind, identity
 from pipelines.io.objectstore import ObjectStore
-from pipelines.io.parquet import COMPRESSION, ROW_GROUP_ROWS, arrow_schema
+from pipelines.io.parquet import arrow_schema, table_to_parquet_bytes
 
 COMPACTABLE: dict[str, OutputKind] = {k.folder: k for k in (ARTICLES, DUPLICATES, DEAD_LETTERS)}
 
@@ -151,21 +151,6 @@ def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
     return pa.Table.from_arrays(columns, schema=schema)
 
 
-def _parquet_bytes(table: pa.Table) -> bytes:
-    # The sink's settings (pipelines.io.parquet), from an Arrow table instead of Python rows:
-    # a merge never turns megabytes of rows into dicts.
-    buf = io.BytesIO()
-    pq.write_table(
-        table,
-        buf,
-        compression=COMPRESSION,
-        row_group_size=ROW_GROUP_ROWS,
-        use_dictionary=True,
-        write_statistics=True,
-    )
-    return buf.getvalue()
-
-
 def _identities(table: pa.Table, kind: OutputKind) -> list[str]:
     columns = [table.column(name).to_pylist() for name in kind.identity]
     rows = zip(*columns, strict=True)
@@ -206,7 +191,7 @@ def _merge(
     offset = 0
     for n, count in enumerate(split_sizes(merged.num_rows, merge.bytes_in, target_bytes)):
         key = output_key(folder, partition, cid, n)
-        data = _parquet_bytes(merged.slice(offset, count))
+        data = table_to_parquet_bytes(merged.slice(offset, count))
         store.put(key, data)
         merge.outputs.append(key)
         merge.bytes_out += len(data)

@@ -79,7 +79,13 @@ def _arrow_ready(row: dict[str, Any]) -> dict[str, Any]:
 def to_parquet_bytes(rows: list[dict[str, Any]], schema_name: str) -> bytes:
     """Rows (dicts in the Avro shape) -> one Parquet file's bytes, zstd-compressed."""
     schema = arrow_schema(schema_name)
-    table = pa.Table.from_pylist([_arrow_ready(r) for r in rows], schema=schema)
+    return table_to_parquet_bytes(
+        pa.Table.from_pylist([_arrow_ready(r) for r in rows], schema=schema)
+    )
+
+
+def table_to_parquet_bytes(table: pa.Table) -> bytes:
+    """An Arrow table -> one Parquet file's bytes, with the settings of every file we write."""
     buf = io.BytesIO()
     pq.write_table(
         table,
