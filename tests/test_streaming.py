@@ -113,6 +113,20 @@ def _lag(config: Config, topic: str, group: str) -> int:
         consumer.close(autocommit=False)
 
 
+def _committed(config: Config, topic: str, group: str) -> int:
+    """Sum of the group's committed offsets over the topic's partitions."""
+    from kafka import KafkaConsumer, TopicPartition
+
+    consumer = KafkaConsumer(
+        **config.kafka.client_kwargs(), group_id=group, enable_auto_commit=False
+    )
+    try:
+        tps = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)]
+        return sum(consumer.committed(tp) or 0 for tp in tps)
+    finally:
+        consumer.close(autocommit=False)
+
+
 def _wait_running(log: Path, proc: subprocess.Popen[bytes], timeout: float = 90) -> None:
     deadline = time.monotonic() + timeout
     offset = getattr(proc, "log_offset", 0)  # this run's lines, not an earlier run's
@@ -215,9 +229,18 @@ def test_kill_and_restart_loses_and_duplicates_nothing(
     producer_thread.start()
     try:
         for _ in range(kills):
+            before = _committed(stack, kafka_topic, group)
             proc = _start_job(kafka_topic, s3_uri, group, log)
             _wait_running(log, proc)
-            time.sleep(rng.uniform(3, 12))
+            # Kill at a random moment after this run committed a window of its own, so that
+            # every run makes progress and kills land in every phase (reading, processing,
+            # writing, committing) rather than always in the start-up replay.
+            deadline = time.monotonic() + 600
+            while _committed(stack, kafka_topic, group) <= before:
+                assert proc.poll() is None, log.read_text(errors="replace")[-3000:]
+                assert time.monotonic() < deadline, "no commit in 600 s"
+                time.sleep(0.5)
+            time.sleep(rng.uniform(0, 8))
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=30)
             # Compaction while the job is down; --grace 0 deletes the merged inputs at once.

@@ -37,6 +37,7 @@ class SingleObjectCodec:
             raise ValueError("at least one schema version is needed")
         self.reader = self._versions[-1]
         self.header = MARKER + fingerprint(self.reader)
+        self._current = self.header[2:]
         # Parsed once with fastavro's own marker, so it does not re-parse per message.
         self._parsed_reader = fastavro.parse_schema(self.reader)
         self._writers = {fingerprint(s): fastavro.parse_schema(s) for s in self._versions}
@@ -53,16 +54,17 @@ class SingleObjectCodec:
         """Decode one message; raises ArticleError with a stable code on bad input."""
         if len(data) < HEADER_LEN or data[:2] != MARKER:
             raise ArticleError("not_single_object", "missing the Avro single-object marker C3 01")
-        writer = self._writers.get(bytes(data[2:HEADER_LEN]))
+        fingerprint = bytes(data[2:HEADER_LEN])
+        writer = self._writers.get(fingerprint)
         if writer is None:
             raise ArticleError(
                 "unknown_fingerprint",
-                f"writer schema fingerprint {bytes(data[2:HEADER_LEN]).hex()} is not among "
+                f"writer schema fingerprint {fingerprint.hex()} is not among "
                 f"{len(self._writers)} known versions",
             )
         buf = io.BytesIO(data[HEADER_LEN:])
         # The current version needs no schema resolution.
-        reader = None if bytes(data[2:HEADER_LEN]) == self.header[2:] else self._parsed_reader
+        reader = None if fingerprint == self._current else self._parsed_reader
         try:
             record = fastavro.schemaless_reader(buf, writer, reader)
         except fastavro.read.SchemaResolutionError as exc:

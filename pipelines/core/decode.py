@@ -21,7 +21,7 @@ def decode_message(message: Message, codec: SingleObjectCodec) -> RawArticle:
         raise ArticleError("unsupported_content_type", f"content type {raw.content_type!r}")
     if message.key is not None and message.key != raw.article_id.encode("utf-8"):
         raise ArticleError("key_mismatch", "message key differs from the record's article_id")
-    raw.attributes = {**raw.attributes, "producer_source": raw.source}
+    raw.attributes["producer_source"] = raw.source  # a fresh dict per record
     raw.source = message.source
     if raw.fetched_at is None and message.timestamp is not None:
         raw.fetched_at = message.timestamp

@@ -210,11 +210,11 @@ def _spacy_stop_words(lang: str) -> set[str]:
     return set(getattr(module, "STOP_WORDS", set()))
 
 
+@lru_cache(maxsize=64)
 def stop_words(language: str | None) -> frozenset[str]:
     """spaCy's stop-word list for `language` (English when unknown) plus our additions."""
     lang = language or "en"
-    words = _spacy_stop_words(lang)
-    words |= _EXTRA_STOP_WORDS.get(lang, set())
+    words = _spacy_stop_words(lang) | _EXTRA_STOP_WORDS.get(lang, set())
     return frozenset(w.casefold() for w in words)
 
 

@@ -52,7 +52,7 @@ from apache_beam.utils.timestamp import Duration, Timestamp
 
 from pipelines.config import KafkaConfig
 from pipelines.core.records import Message
-from pipelines.io.kafka_source import kafka_source
+from pipelines.io.kafka_source import kafka_source, make_consumer
 
 # End of an open offset range (Java's KafkaIO uses Long.MAX_VALUE the same way).
 INFINITY = sys.maxsize
@@ -95,18 +95,8 @@ def next_offsets(sources: Iterable[str], topic: str) -> dict[int, int]:
 
 
 def _consumer(kafka: KafkaConfig, group_id: str | None = None, **extra: Any) -> Any:
-    from kafka import KafkaConsumer
-
-    return KafkaConsumer(
-        **kafka.client_kwargs(),
-        group_id=group_id,
-        enable_auto_commit=False,
-        # Offsets we seek to can fall off the log (retention); start from what is left.
-        auto_offset_reset="earliest",
-        max_partition_fetch_bytes=8 * 1024 * 1024,
-        fetch_max_bytes=64 * 1024 * 1024,
-        **extra,
-    )
+    # Offsets we seek to can fall off the log (retention): start from what is left.
+    return make_consumer(kafka, group_id, auto_offset_reset="earliest", **extra)
 
 
 class _OpenOffsetTracker(OffsetRestrictionTracker):
