@@ -16,7 +16,20 @@ def counters(result: Any) -> dict[tuple[str, str], int]:
 
 
 def summarize(result: Any, seconds: float) -> dict[str, Any]:
-    c = counters(result)
+    return summarize_counters(counters(result), seconds)
+
+
+def add_counters(
+    total: dict[tuple[str, str], int], more: dict[tuple[str, str], int]
+) -> dict[tuple[str, str], int]:
+    """Counters of several runs (a backfill split into runs) summed."""
+    out = dict(total)
+    for key, value in more.items():
+        out[key] = out.get(key, 0) + value
+    return out
+
+
+def summarize_counters(c: dict[tuple[str, str], int], seconds: float) -> dict[str, Any]:
     # Counted where dead letters reach the sink (pipeline.WriteOutputs), as "<step>:<code>".
     dead = {name: value for (ns, name), value in sorted(c.items()) if ns == "dead_letter" and value}
     read = (

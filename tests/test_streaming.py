@@ -84,19 +84,9 @@ def _rows(store, folder: str, columns: list[str]) -> list[dict]:  # type: ignore
 
 
 def _compact(config: Config, output: str, log: Path, *extra: str) -> subprocess.Popen[bytes]:
-    """`newswire compact` on every partition of the output's folders, one run per date."""
-    store = open_store(output, config.s3)
-    dates = sorted(
-        {part[3:] for key in store.list() for part in key.split("/") if part.startswith("dt=")}
-    )
-    store.close()
-    script = " && ".join(
-        f"{sys.executable} -m pipelines.cli compact {output} --dt {day} {' '.join(extra)}"
-        for day in dates
-    )
-    return subprocess.Popen(
-        ["bash", "-c", script or "true"], stdout=log.open("ab"), stderr=subprocess.STDOUT
-    )
+    """`newswire compact --all`: every partition of the output with several files."""
+    cmd = [sys.executable, "-m", "pipelines.cli", "compact", output, "--all", *extra]
+    return subprocess.Popen(cmd, stdout=log.open("ab"), stderr=subprocess.STDOUT)
 
 
 def _lag(config: Config, topic: str, group: str) -> int:

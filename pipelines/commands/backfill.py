@@ -3,9 +3,16 @@
     newswire backfill --input 'crawl/**/*.warc.gz' data/*.jsonl --output s3://bucket/prefix
     newswire backfill --from-topic raw-articles --start 0 --end 2024-10-01T00:00:00Z --output DIR
 
-DirectRunner by default (`--workers N` for N processes); any other Beam runner through
-pass-through options (e.g. `--runner=FlinkRunner --flink_master=...`). Ends with a summary
-table built from the pipeline's counters.
+DirectRunner by default (`--workers N` for N processes, `--cpu-workers N` for cleaning and
+enrichment in N worker processes beside one); any other Beam runner through pass-through
+options (e.g. `--runner=FlinkRunner --flink_master=...`). Ends with a summary table built from
+the pipeline's counters.
+
+The DirectRunner keeps each stage's data in memory, so an `--input` of more than
+`--files-per-run` files (default 2000) runs as several pipelines, one per slice of files, in
+order: memory stays flat however large the input. The fingerprint index beside the output
+carries dedup across the runs (an article in a later slice is checked against everything the
+earlier ones admitted, exact and near duplicates alike), as it does across separate backfills.
 """
 
 from __future__ import annotations
@@ -55,6 +62,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         type=int,
         default=0,
         help="processes for cleaning and enrichment beside the runner's (default 0: none)",
+    )
+    p.add_argument(
+        "--files-per-run",
+        type=int,
+        default=2000,
+        help="split a larger --input into runs of this many files, so memory does not grow "
+        "with the input (0: one run)",
     )
     p.add_argument("--no-summary", action="store_true")
     p.set_defaults(func=run, accepts_passthrough=True)
@@ -106,22 +120,57 @@ def pipeline_options(args: argparse.Namespace) -> PipelineOptions:
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
+    from pipelines.summary import add_counters, print_summary, summarize_counters
+
+    settings = settings_for(args, config)
+    started = time.monotonic()
+    slices: list[list[str] | None] = [None]  # None: the source as given, in one run
+    if args.input and args.files_per_run > 0:
+        from pipelines.io.files import list_input_files
+
+        files = list_input_files(args.input, config.s3)
+        if len(files) > args.files_per_run:
+            n = args.files_per_run
+            slices = [files[i : i + n] for i in range(0, len(files), n)]
+    totals: dict[tuple[str, str], int] = {}
+    print(f"backfill -> {settings.output_uri} ...", file=sys.stderr)
+    for number, files_of_run in enumerate(slices, start=1):
+        if len(slices) > 1:
+            print(
+                f"backfill run {number}/{len(slices)}: {len(files_of_run or [])} files",
+                file=sys.stderr,
+            )
+        totals = add_counters(totals, _run_pipeline(args, config, settings, files_of_run))
+    summary = summarize_counters(totals, time.monotonic() - started)
+    if not args.no_summary:
+        print_summary(summary, settings.output_uri)
+    return 0
+
+
+def _run_pipeline(
+    args: argparse.Namespace,
+    config: Config,
+    settings: PipelineSettings,
+    files: list[str] | None,
+) -> dict[tuple[str, str], int]:
+    """One pipeline run over `files` (or the whole source); returns its counters. The
+    fingerprint index carries what earlier runs admitted into this one."""
     import apache_beam as beam
 
     from pipelines.io.files import ReadRawFiles
     from pipelines.io.index import ReadFingerprintIndex
     from pipelines.io.kafka_source import ReadKafkaRange
     from pipelines.pipeline import ProcessArticles, WriteOutputs
-    from pipelines.summary import print_summary, summarize
+    from pipelines.summary import counters
     from pipelines.transforms.decode import DecodeArticles
 
-    settings = settings_for(args, config)
-    started = time.monotonic()
     p = beam.Pipeline(options=pipeline_options(args))
     previous = p | "ReadFingerprintIndex" >> ReadFingerprintIndex(settings.output_uri, settings.s3)
     early_dead = []
     if args.input:
-        read = p | "ReadRawFiles" >> ReadRawFiles(args.input, settings.s3, config.max_body_bytes)
+        read = p | "ReadRawFiles" >> ReadRawFiles(
+            files or args.input, settings.s3, config.max_body_bytes
+        )
         raws = read.articles
         early_dead.append(read.dead_letter)
     else:
@@ -139,11 +188,6 @@ def run(args: argparse.Namespace, config: Config) -> int:
         *early_dead,
     ) | "AllDeadLetters" >> beam.Flatten()
     _ = outputs | "WriteOutputs" >> WriteOutputs(settings)
-
-    print(f"backfill -> {settings.output_uri} ...", file=sys.stderr)
     result = p.run()
     result.wait_until_finish()
-    summary = summarize(result, time.monotonic() - started)
-    if not args.no_summary:
-        print_summary(summary, settings.output_uri)
-    return 0
+    return counters(result)

@@ -3,6 +3,7 @@
     newswire compact s3://newswire/news --dt 2024-10-02
     newswire compact s3://newswire/news --dt 2024-10-02 --kind articles --target-size 64MiB
     newswire compact s3://newswire/news --dt 2024-10-02 --dry-run --json
+    newswire compact s3://newswire/news --all          # every partition with several files
 
 For each folder (articles, duplicates, dead_letter, or `--kind`), the visible files of
 `dt=DATE` smaller than half `--target-size` are merged into files of about that size: rows
@@ -74,7 +75,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("uri", help="output URI given to run/backfill (s3://bucket/prefix or folder)")
-    p.add_argument("--dt", required=True, type=parse_day, metavar="DATE", help="YYYY-MM-DD")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument(
+        "--dt", nargs="+", type=parse_day, metavar="DATE", help="YYYY-MM-DD (one or more)"
+    )
+    which.add_argument(
+        "--all", action="store_true", help="every partition that has more than one file"
+    )
     p.add_argument("--kind", choices=[*FOLDERS, "all"], default="all")
     p.add_argument(
         "--target-size",
@@ -134,7 +141,7 @@ def _print(report: Any) -> None:
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
-    from pipelines.io.compaction import compact_partition
+    from pipelines.io.compaction import compact_partition, partitions_with_several_files
     from pipelines.io.objectstore import open_store
 
     try:
@@ -144,17 +151,21 @@ def run(args: argparse.Namespace, config: Config) -> int:
         return 2
     folders = FOLDERS if args.kind == "all" else (args.kind,)
     try:
+        if args.all:
+            todo = [(f, p) for f in folders for p in partitions_with_several_files(store, f)]
+        else:
+            todo = [(f, f"dt={day}") for day in args.dt for f in folders]
         reports = [
             compact_partition(
                 store,
                 folder,
-                f"dt={args.dt}",
+                partition,
                 args.target_size,
                 args.grace,
                 now=lambda: datetime.now(UTC),
                 dry_run=args.dry_run,
             )
-            for folder in folders
+            for folder, partition in todo
         ]
     finally:
         store.close()

@@ -89,6 +89,17 @@ def list_visible(store: ObjectStore, folder: str, partition: str = "") -> list[s
     return visible_files(keys, commits)
 
 
+def partitions_with_several_files(store: ObjectStore, folder: str) -> list[str]:
+    """The partitions ("dt=...") of `folder` listing more than one data file: small files to
+    merge, or merged inputs still waiting for the vacuum (what `compact --all` visits)."""
+    counts: dict[str, int] = {}
+    for key in store.list(folder + "/"):
+        parts = key.split("/")
+        if len(parts) == 3 and parts[1].startswith("dt=") and key.endswith(".parquet"):
+            counts[parts[1]] = counts.get(parts[1], 0) + 1
+    return sorted(p for p, n in counts.items() if n > 1)
+
+
 def list_sizes(store: ObjectStore, prefix: str) -> dict[str, int]:
     """Key -> size in bytes under `prefix`."""
     return store.sizes(prefix)

@@ -24,7 +24,7 @@ from apache_beam.metrics import Metrics
 
 from pipelines.config import S3Config
 from pipelines.core.records import DeadLetter
-from pipelines.io.inputs import InputError, Inputs, kind_of
+from pipelines.io.inputs import InputError, Inputs, kind_of, walk
 from pipelines.io.objectstore import S3Store, make_s3_client, split_s3_uri
 from pipelines.transforms.common import DEAD_LETTER, Clock, utc_now
 
@@ -36,6 +36,39 @@ def expand_local(pattern: str) -> list[str]:
     if any(c in pattern for c in _GLOB_CHARS):
         return sorted(p for p in glob.glob(pattern, recursive=True) if os.path.isfile(p))
     return [pattern]
+
+
+def expand_s3(client: Any, pattern: str) -> Iterator[str]:
+    """s3:// URIs of the input files under a prefix, or matching a glob in the key."""
+    bucket, key = split_s3_uri(pattern)
+    is_glob = any(c in key for c in _GLOB_CHARS)
+    prefix = key.split("*")[0].split("?")[0].split("[")[0] if is_glob else key
+    store = S3Store(bucket, "", client)
+    for found in store.list(prefix):
+        if (fnmatch.fnmatch(found, key) if is_glob else True) and kind_of(Path(found)) is not None:
+            yield f"s3://{bucket}/{found}"
+
+
+def list_input_files(patterns: list[str], s3: S3Config) -> list[str]:
+    """Every input file the patterns name, folders walked (files of unknown kind skipped, as
+    the reader skips them), in order. For splitting a large backfill into runs."""
+    files: list[str] = []
+    client: Any = None
+    try:
+        for pattern in patterns:
+            if pattern.startswith("s3://"):
+                client = client or make_s3_client(s3)
+                files.extend(expand_s3(client, pattern))
+                continue
+            for name in expand_local(pattern):
+                if os.path.isdir(name):
+                    files.extend(str(f) for f in walk(Path(name)) if kind_of(f) is not None)
+                else:
+                    files.append(name)
+    finally:
+        if client is not None:
+            client.close()
+    return files
 
 
 class _ExpandInputs(beam.DoFn):
@@ -56,15 +89,7 @@ class _ExpandInputs(beam.DoFn):
             return
         if self.client is None:
             self.client = make_s3_client(self.s3)
-        bucket, key = split_s3_uri(pattern)
-        is_glob = any(c in key for c in _GLOB_CHARS)
-        prefix = key.split("*")[0].split("?")[0].split("[")[0] if is_glob else key
-        store = S3Store(bucket, "", self.client)
-        for found in store.list(prefix):
-            if (fnmatch.fnmatch(found, key) if is_glob else True) and kind_of(
-                Path(found)
-            ) is not None:
-                yield f"s3://{bucket}/{found}"
+        yield from expand_s3(self.client, pattern)
 
 
 class _ReadFile(beam.DoFn):

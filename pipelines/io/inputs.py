@@ -533,7 +533,7 @@ class Inputs:
                 continue
             path = Path(arg)
             if path.is_dir():
-                for found in _walk(path):
+                for found in walk(path):
                     kind = kind_of(found)
                     if kind is None:
                         self.ignored.append(str(found))
@@ -638,7 +638,7 @@ class Inputs:
             yield self._single(data, "stdin", kind, self.now())
 
 
-def _walk(root: Path) -> Iterator[Path]:
+def walk(root: Path) -> Iterator[Path]:
     """Files under `root`, sorted, without hidden files and folders or ground-truth manifests."""
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))

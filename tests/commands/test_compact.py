@@ -67,7 +67,7 @@ def test_parse_size() -> None:
     "extra",
     [["--dt", "02/10/2024"], ["--dt", "2024-10-02", "--kind", "_index"],
      ["--dt", "2024-10-02", "--target-size", "big"], ["--dt", "2024-10-02", "--grace", "-1m"],
-     []],
+     [], ["--all", "--dt", "2024-10-02"]],
 )  # fmt: skip
 def test_bad_arguments_exit_2(tmp_path: Path, extra: list[str]) -> None:
     with pytest.raises(SystemExit) as exc:
@@ -134,3 +134,21 @@ def test_compact_on_seaweedfs_keeps_what_readers_see(
         assert _inspect(s3_uri, capsys)["articles"] == 15
     finally:
         store.close()
+
+
+def test_all_visits_every_partition_with_several_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = open_store(str(tmp_path), Config().s3)
+    _fill(store)  # dt=2024-10-02: 5 article files, 2 dead-letter files
+    lone = to_avro(Article(article_id="x", text="A lone file.", source="s", ingested_at=DAY))
+    store.put("articles/dt=2024-10-03/part-000-x.parquet", to_parquet_bytes([lone], "article"))
+    assert main(["compact", str(tmp_path), "--all", "--grace", "0"]) == 0
+    out = capsys.readouterr().out
+    assert "articles/dt=2024-10-02: 5 -> 1 visible files" in out
+    assert "dead_letter/dt=2024-10-02: 2 -> 1 visible files" in out
+    assert "2024-10-03" not in out  # one file: nothing to merge, not visited
+    assert list_visible(store, "articles", "dt=2024-10-03") == [
+        "articles/dt=2024-10-03/part-000-x.parquet"
+    ]
+    assert len(list_data(store, "articles", P)) == 1  # grace 0: inputs already deleted
