@@ -3,7 +3,10 @@
     ReadKafkaStream -> WindowInto(fixed event-time windows) -> DecodeArticles -> CleanArticles
       -> SkipAdmitted (what the output already holds, read at start)
       -> KeepFirstSeen (keyed state per content fingerprint, across windows, with a TTL)
-      -> DeduplicateArticles (near duplicates within the window) -> EnrichArticles
+      -> DeduplicateArticles (near duplicates within the window)
+      -> DeduplicateAcrossWindows (near duplicates of earlier windows' originals: a bounded
+         in-memory LSH on one worker, rebuilt at start from the fingerprint index)
+      -> EnrichArticles
       -> ValidateArticles -> WriteOutputs (file names carry window and pane)
       -> dead letters also to the DLQ topic
       -> CommitOffsets, per window, only after that window's files and DLQ sends are durable
@@ -16,6 +19,7 @@ themselves, so an article counts as written exactly when its file exists).
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -33,7 +37,7 @@ from apache_beam.utils.timestamp import Duration
 
 from pipelines.config import KafkaConfig, S3Config
 from pipelines.core.records import Article, DeadLetter, Duplicate, Message
-from pipelines.io.index import Admitted, read_admitted
+from pipelines.io.index import Admitted, IndexEntries, read_admitted
 from pipelines.io.kafka_dlq import PublishDeadLetters
 from pipelines.io.kafka_stream import CommitOffsets, ReadKafkaStream, parse_kafka_source
 from pipelines.io.objectstore import open_store
@@ -41,7 +45,7 @@ from pipelines.pipeline import PipelineSettings, WriteOutputs
 from pipelines.transforms.clean import CleanArticles
 from pipelines.transforms.common import Clock, utc_now
 from pipelines.transforms.decode import DecodeArticles
-from pipelines.transforms.dedup import DeduplicateArticles
+from pipelines.transforms.dedup import DeduplicateAcrossWindows, DeduplicateArticles
 from pipelines.transforms.enrich import EnrichArticles
 from pipelines.transforms.validate import ValidateArticles
 
@@ -202,8 +206,15 @@ class StreamArticles(beam.PTransform):
         )
         rewindowed = first.articles | "RewindowArticles" >> _windowing(s)
         exact = first[DUPLICATES] | "RewindowDuplicates" >> _windowing(s)
-        deduped = rewindowed | "DeduplicateArticles" >> DeduplicateArticles(
+        within = rewindowed | "DeduplicateArticles" >> DeduplicateArticles(
             ps.dedup, near_duplicates=ps.near_duplicates, now=now
+        )
+        deduped = within | "DeduplicateAcrossWindows" >> DeduplicateAcrossWindows(
+            ps.dedup,
+            IndexEntries(ps.output_uri, ps.s3),
+            memory_key=f"{ps.output_uri}|{uuid.uuid4().hex}",  # this pipeline's own memory
+            near_duplicates=ps.near_duplicates,
+            now=now,
         )
         enriched = deduped.articles | "EnrichArticles" >> EnrichArticles(
             ps.enrich, now=now, workers=ps.cpu_workers

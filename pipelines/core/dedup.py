@@ -495,3 +495,68 @@ def near_duplicate_matches(
             if later not in best or m.precedes(best[later]):
                 best[later] = m
     return best
+
+
+# --- memory of earlier windows (streaming) -----------------------------------------------
+
+
+class NearDuplicateIndex:
+    """LSH buckets over the signatures of articles already admitted, kept in memory.
+
+    A streaming job finds near-duplicates within each window with the keyed pipeline above;
+    this index is its memory of earlier windows: `match` finds the earliest admitted article
+    (by `Rank`) with estimated Jaccard >= threshold among the at most `max_bucket_compare`
+    earliest members of each bucket the signature falls in, the same rule as within a window.
+    Bounded: beyond `max_entries` the oldest additions are forgotten first.
+    """
+
+    def __init__(self, settings: DedupSettings, max_entries: int = 200_000) -> None:
+        self.settings = settings
+        self.max_entries = max_entries
+        self._bands, self._rows = settings.lsh
+        self._entries: dict[str, tuple[Rank, Signature, list[bytes]]] = {}  # insertion order
+        self._buckets: dict[bytes, list[tuple[Rank, str]]] = defaultdict(list)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, article_id: object) -> bool:
+        return article_id in self._entries
+
+    def add(self, article_id: str, signature: Signature, rank: Rank) -> None:
+        if article_id in self._entries:
+            return
+        keys = band_keys(signature, self._bands, self._rows)
+        self._entries[article_id] = (rank, signature, keys)
+        for key in keys:
+            bucket = self._buckets[key]
+            bucket.append((rank, article_id))
+            if len(bucket) > 1 and bucket[-2] > bucket[-1]:
+                bucket.sort()
+        while len(self._entries) > self.max_entries:
+            self._forget(next(iter(self._entries)))
+
+    def _forget(self, article_id: str) -> None:
+        rank, _, keys = self._entries.pop(article_id)
+        for key in keys:
+            bucket = self._buckets[key]
+            bucket.remove((rank, article_id))
+            if not bucket:
+                del self._buckets[key]
+
+    def match(self, article_id: str, signature: Signature) -> Match | None:
+        """The earliest indexed article this one is a near-duplicate of, if any."""
+        s = self.settings
+        best: Match | None = None
+        checked: set[str] = set()
+        for key in band_keys(signature, self._bands, self._rows):
+            for rank, other in self._buckets.get(key, [])[: s.max_bucket_compare]:
+                if other == article_id or other in checked:
+                    continue
+                checked.add(other)
+                if best is not None and not rank < best.original_rank:
+                    continue
+                sim = estimated_jaccard(signature, self._entries[other][1])
+                if sim >= s.threshold:
+                    best = Match(article_id, other, sim, rank)
+        return best

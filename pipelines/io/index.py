@@ -62,6 +62,27 @@ class ReadFingerprintIndex(beam.PTransform):
         )
 
 
+class IndexEntries:
+    """Picklable loader of every entry of an output's fingerprint index, for a DoFn's setup()
+    (the streaming job's memory of earlier windows, `transforms.dedup.DeduplicateAcrossWindows`)."""
+
+    def __init__(self, output_uri: str, s3: S3Config) -> None:
+        self.output_uri = output_uri
+        self.s3 = s3
+
+    def __call__(self) -> list[IndexEntry]:
+        store = open_store(self.output_uri, self.s3)
+        try:
+            return [
+                IndexEntry.from_dict(row)
+                for key in store.list(INDEX.folder + "/")
+                if key.endswith(".parquet")
+                for row in from_parquet_bytes(store.get(key))
+            ]
+        finally:
+            store.close()
+
+
 class Admitted:
     """What an output already holds: article ids and fingerprints, and dead-letter sources.
 

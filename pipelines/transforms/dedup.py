@@ -49,12 +49,15 @@ max_bucket_compare + 1, where pairing was capped).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator
-from datetime import datetime
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 import apache_beam as beam
+from apache_beam.coders import BooleanCoder
 from apache_beam.metrics import Metrics
+from apache_beam.transforms.userstate import ReadModifyWriteStateSpec
 
 from pipelines.core import dedup
 from pipelines.core.errors import ArticleError
@@ -422,4 +425,159 @@ class DeduplicateArticles(beam.PTransform):
             duplicates=duplicates,
             index=index,
             dead_letter=signed[DEAD_LETTER],
+        )
+
+
+# --- across windows (streaming) ----------------------------------------------------------
+
+_ONE_KEY = ReadModifyWriteStateSpec("one_key", BooleanCoder())  # declared, never used: see below
+_ONE_KEY_STATE = beam.DoFn.StateParam(_ONE_KEY)
+_MEMORY: dict[str, dedup.NearDuplicateIndex] = {}
+_MEMORY_LOCK = threading.Lock()
+
+
+class _AcrossWindows(beam.DoFn):
+    """(0, Article) -> Article (marked, or left out when dropping), Duplicate, IndexEntry.
+
+    The memory of earlier windows is a `dedup.NearDuplicateIndex`, loaded in setup() from
+    `load_previous` (what the output's fingerprint index holds: the originals written before
+    this process started) and shared by every instance of this DoFn in the process. Every
+    element has the same key, and the DoFn declares state, so the runner sends all of them to
+    one worker, one at a time: first written wins, as in one process.
+    """
+
+    def __init__(
+        self,
+        settings: dedup.DedupSettings,
+        near_duplicates: str,
+        load_previous: Callable[[], Iterable[dedup.IndexEntry]],
+        memory_key: str,
+        max_entries: int,
+        now: Clock,
+    ) -> None:
+        self.settings = settings
+        self.drop = near_duplicates == DROP
+        self.load_previous = load_previous
+        self.memory_key = memory_key
+        self.max_entries = max_entries
+        self.now = now
+        self.near = Metrics.counter(STEP, "near_across_windows")
+        self.memory: dedup.NearDuplicateIndex | None = None
+
+    def setup(self) -> None:
+        with _MEMORY_LOCK:
+            memory = _MEMORY.get(self.memory_key)
+            if memory is None:
+                memory = dedup.NearDuplicateIndex(self.settings, self.max_entries)
+                params = self.settings.params_id
+                entries = [
+                    e
+                    for e in self.load_previous()
+                    if e.duplicate_of is None and e.dedup_params == params
+                ]
+                # The most recent ones, if there are more than the memory holds.
+                entries.sort(key=lambda e: e.ingested_at or datetime.min.replace(tzinfo=UTC))
+                for e in entries[-self.max_entries :]:
+                    memory.add(e.article_id, dedup.signature_from_bytes(e.signature), e.rank())
+                _MEMORY[self.memory_key] = memory
+            self.memory = memory
+
+    def process(
+        self, element: tuple[int, Article], _one_key: Any = _ONE_KEY_STATE
+    ) -> Iterator[Any]:
+        assert self.memory is not None
+        _, article = element
+        if article.duplicate_of is not None:  # marked within its window: entry already made
+            yield article
+            return
+        sig = dedup.signature(article.text, self.settings)
+        sig_bytes = dedup.signature_to_bytes(sig)
+        with _MEMORY_LOCK:
+            found = self.memory.match(article.article_id, sig)
+            if found is None:
+                self.memory.add(article.article_id, sig, _rank(article))
+        if found is None:
+            yield beam.pvalue.TaggedOutput(
+                _INDEX, _index_entry(article, sig_bytes, self.settings.params_id)
+            )
+            yield article
+            return
+        self.near.inc()
+        yield beam.pvalue.TaggedOutput(
+            _DUPLICATE,
+            Duplicate(
+                article_id=article.article_id,
+                duplicate_of=found.duplicate_of,
+                kind="near",
+                similarity=found.similarity,
+                source=article.source,
+                detected_at=self.now(),
+                url=article.url,
+            ),
+        )
+        marked = dataclasses.replace(
+            article, duplicate_of=found.duplicate_of, duplicate_similarity=found.similarity
+        )
+        yield beam.pvalue.TaggedOutput(
+            _INDEX, _index_entry(marked, sig_bytes, self.settings.params_id)
+        )
+        if not self.drop:
+            yield marked
+
+
+class DeduplicateAcrossWindows(beam.PTransform):
+    """Streaming: near-duplicates of articles written in earlier windows (or runs).
+
+    In: the `DedupResult` of `DeduplicateArticles` on one window. Out: a `DedupResult` whose
+    `articles` are also checked against a bounded in-memory memory of earlier windows' originals
+    (`max_entries`, most recent first; loaded from the fingerprint index at start), whose
+    `duplicates` add the near-duplicates found that way (counter dedup/near_across_windows),
+    and whose `index` holds one entry per article as finally decided.
+    All of it runs on one worker: the cost is a signature and a few bucket lookups per article.
+    """
+
+    def __init__(
+        self,
+        settings: dedup.DedupSettings,
+        load_previous: Callable[[], Iterable[dedup.IndexEntry]],
+        memory_key: str,
+        near_duplicates: str = MARK,
+        max_entries: int = 200_000,
+        now: Clock = utc_now,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.load_previous = load_previous
+        self.memory_key = memory_key
+        self.near_duplicates = near_duplicates
+        self.max_entries = max_entries
+        self.now = now
+
+    def expand(self, window: DedupResult) -> DedupResult:
+        across = (
+            window.articles
+            | "KeyToOneWorker" >> beam.Map(lambda a: (0, a))
+            | "CheckEarlierWindows"
+            >> beam.ParDo(
+                _AcrossWindows(
+                    self.settings,
+                    self.near_duplicates,
+                    self.load_previous,
+                    self.memory_key,
+                    self.max_entries,
+                    self.now,
+                )
+            ).with_outputs(_DUPLICATE, _INDEX, main="articles")
+        )
+        # The window's own entries for what it decided (exact and near duplicates); entries of
+        # the articles it passed on come from the check above, as finally decided.
+        decided = window.index | "KeepDecidedEntries" >> beam.Filter(
+            lambda e: e.duplicate_of is not None
+        )
+        return DedupResult(
+            articles=across.articles,
+            duplicates=(window.duplicates, across[_DUPLICATE])
+            | "AllDuplicatesAcrossWindows" >> beam.Flatten(),
+            index=(decided, across[_INDEX]) | "AllEntriesAcrossWindows" >> beam.Flatten(),
+            dead_letter=window.dead_letter,
         )

@@ -351,3 +351,40 @@ def test_date_only_publication_does_not_beat_a_timed_one_the_same_day() -> None:
     assert timed < date_only
     # ... but it still precedes anything published on a later day.
     assert date_only < dedup.order_key(day.replace(day=22), None, "c")
+
+
+def _rank(minutes: int, article_id: str, *, previous: bool = False) -> dedup.Rank:
+    at = datetime(2024, 9, 26, 8, tzinfo=UTC) + timedelta(minutes=minutes)
+    return dedup.order_key(at, at, article_id, previous=previous)
+
+
+def test_near_duplicate_index_remembers_earlier_windows() -> None:
+    index = dedup.NearDuplicateIndex(S)
+    index.add("storm", dedup.signature(STORM_A, S), _rank(0, "storm"))
+    index.add("budget", dedup.signature(BUDGET, S), _rank(1, "budget"))
+    copy = dedup.signature(republish(STORM_A), S)
+    found = index.match("copy", copy)
+    assert found is not None
+    assert (found.article_id, found.duplicate_of) == ("copy", "storm")
+    assert found.similarity >= S.threshold
+    assert index.match("other", dedup.signature(STORM_B, S)) is None  # same topic, other story
+    assert index.match("storm", dedup.signature(STORM_A, S)) is None  # never itself
+
+
+def test_near_duplicate_index_points_at_the_earliest_original() -> None:
+    index = dedup.NearDuplicateIndex(S)
+    index.add("later", dedup.signature(republish(STORM_A), S), _rank(30, "later"))
+    index.add("first", dedup.signature(STORM_A, S), _rank(5, "first", previous=True))
+    found = index.match("new", dedup.signature(STORM_A + "\nUpdated at noon.", S))
+    assert found is not None and found.duplicate_of == "first"
+
+
+def test_near_duplicate_index_forgets_the_oldest_beyond_its_bound() -> None:
+    index = dedup.NearDuplicateIndex(S, max_entries=2)
+    index.add("storm", dedup.signature(STORM_A, S), _rank(0, "storm"))
+    index.add("budget", dedup.signature(BUDGET, S), _rank(1, "budget"))
+    index.add("other", dedup.signature(STORM_B, S), _rank(2, "other"))
+    assert len(index) == 2 and "storm" not in index
+    assert index.match("copy", dedup.signature(republish(STORM_A), S)) is None
+    found = index.match("copy", dedup.signature(republish(BUDGET), S))
+    assert found is not None and found.duplicate_of == "budget"

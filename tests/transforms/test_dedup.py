@@ -332,3 +332,84 @@ def test_pipeline_agrees_with_the_core_reference() -> None:
 def test_rejects_unknown_mode() -> None:
     with pytest.raises(ValueError):
         DeduplicateArticles(S, near_duplicates="merge")
+
+
+class _Previous:
+    """A picklable stand-in for the fingerprint-index loader (io.index.IndexEntries)."""
+
+    def __init__(self, entries: list[dedup.IndexEntry]) -> None:
+        self.entries = entries
+
+    def __call__(self) -> list[dedup.IndexEntry]:
+        return self.entries
+
+
+def test_near_duplicates_of_earlier_windows_and_earlier_runs_are_found() -> None:
+    from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
+    from apache_beam.testing.test_stream import TestStream
+    from apache_beam.transforms import window
+
+    from pipelines.transforms.dedup import DeduplicateAcrossWindows
+
+    written_before = art("old-library", LIBRARY)
+    first = art("rail", RAIL, published=1)
+    later = [
+        art("rail-copy", copy_of(RAIL), published=30),  # copy of an earlier window's article
+        art("library-copy", copy_of(LIBRARY), published=31),  # of an earlier run's article
+        art("robotics", ROBOTICS, published=32),
+        art("robotics-copy", copy_of(ROBOTICS), published=33),  # within its own window
+    ]
+    stream = (
+        TestStream()
+        .advance_watermark_to(0)
+        .add_elements([window.TimestampedValue(first, 10)])
+        .advance_watermark_to(100)
+        .add_elements([window.TimestampedValue(a, 110) for a in later])
+        .advance_watermark_to_infinity()
+    )
+    options = PipelineOptions()
+    options.view_as(StandardOptions).streaming = True
+    with TestPipeline(options=options) as p:
+        windowed = p | stream | beam.WindowInto(window.FixedWindows(60))
+        within = windowed | DeduplicateArticles(S, now=NOW)
+        out = within | DeduplicateAcrossWindows(
+            S, _Previous([entry(written_before)]), memory_key="test-across", now=lambda: NOW
+        )
+        assert_that(
+            ids(out.articles, "Articles"),
+            equal_to(
+                [
+                    ("rail", None),
+                    ("rail-copy", "rail"),
+                    ("library-copy", "old-library"),
+                    ("robotics", None),
+                    ("robotics-copy", "robotics"),
+                ]
+            ),
+            label="CheckArticles",
+        )
+        assert_that(
+            out.duplicates | beam.Map(lambda d: (d.article_id, d.duplicate_of, d.kind)),
+            equal_to(
+                [
+                    ("rail-copy", "rail", "near"),
+                    ("library-copy", "old-library", "near"),
+                    ("robotics-copy", "robotics", "near"),
+                ]
+            ),
+            label="CheckDuplicates",
+        )
+        # One index entry per article, as finally decided.
+        assert_that(
+            out.index | beam.Map(lambda e: (e.article_id, e.duplicate_of)),
+            equal_to(
+                [
+                    ("rail", None),
+                    ("rail-copy", "rail"),
+                    ("library-copy", "old-library"),
+                    ("robotics", None),
+                    ("robotics-copy", "robotics"),
+                ]
+            ),
+            label="CheckIndex",
+        )
