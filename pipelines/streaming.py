@@ -39,6 +39,7 @@ from pipelines.config import KafkaConfig, S3Config
 from pipelines.core.records import Article, DeadLetter, Duplicate, Message
 from pipelines.io.index import Admitted, IndexEntries, read_admitted
 from pipelines.io.kafka_dlq import PublishDeadLetters
+from pipelines.io.kafka_java import ReadKafkaWithJava
 from pipelines.io.kafka_stream import CommitOffsets, ReadKafkaStream, parse_kafka_source
 from pipelines.io.objectstore import open_store
 from pipelines.pipeline import PipelineSettings, WriteOutputs
@@ -65,6 +66,10 @@ class StreamSettings:
     dlq_topic: str | None = "raw-articles.dlq"
     stop_file: str | None = None  # drain when this file appears
     stop_after_idle_s: float | None = None  # finish when every partition is idle this long
+    # "python": ReadKafkaStream (kafka-python, every runner); "java": Beam's KafkaIO through
+    # the expansion service jar at `kafka_expansion_jar` (io.kafka_java).
+    kafka_source: str = "python"
+    kafka_expansion_jar: str | None = None
 
 
 def _windowing(s: StreamSettings) -> beam.WindowInto:
@@ -176,10 +181,12 @@ class StreamArticles(beam.PTransform):
 
     def expand(self, pbegin: beam.pvalue.PBegin) -> beam.PCollection:
         s, ps, now = self.settings, self.settings.pipeline, self.now
-        messages = (
-            pbegin
-            | "ReadKafkaStream"
-            >> ReadKafkaStream(
+        if s.kafka_source == "java":
+            read: beam.PTransform = ReadKafkaWithJava(
+                s.kafka, s.topic, s.group_id, s.kafka_expansion_jar or ""
+            )
+        else:
+            read = ReadKafkaStream(
                 s.kafka,
                 s.topic,
                 s.group_id,
@@ -188,8 +195,7 @@ class StreamArticles(beam.PTransform):
                 stop_file=s.stop_file,
                 discover_interval_s=None if s.stop_after_idle_s else 60.0,
             )
-            | "WindowMessages" >> _windowing(s)
-        )
+        messages = pbegin | "ReadKafkaStream" >> read | "WindowMessages" >> _windowing(s)
         decoded = messages | "DecodeArticles" >> DecodeArticles(ps.s3, now, ps.max_body_bytes)
         cleaned = decoded.articles | "CleanArticles" >> CleanArticles(
             ps.clean, now, ps.max_body_bytes, workers=ps.cpu_workers

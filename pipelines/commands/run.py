@@ -71,6 +71,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="processes for cleaning and enrichment (default: one per CPU on prism/direct, "
         "whose SDK worker is a single process; 0 on flink/dataflow)",
     )
+    p.add_argument(
+        "--kafka-source",
+        choices=["python", "java"],
+        default="python",
+        help="python: kafka-python splittable DoFn (default, every runner); java: Beam's "
+        "KafkaIO through --kafka-expansion-jar",
+    )
+    p.add_argument(
+        "--kafka-expansion-jar",
+        metavar="JAR",
+        help="beam-sdks-java-io-expansion-service jar for --kafka-source java",
+    )
     p.add_argument("--status-every", type=parse_duration, default=10.0)
     p.add_argument("--timeout", type=parse_duration, help="drain and exit after this long")
     p.set_defaults(func=run, accepts_passthrough=True)
@@ -151,7 +163,17 @@ def stream_settings(
         dlq_topic=None if dlq == "none" else dlq,
         stop_file=stop_file,
         stop_after_idle_s=args.stop_after_idle,
+        kafka_source=args.kafka_source,
+        kafka_expansion_jar=_expansion_jar(args, config),
     )
+
+
+def _expansion_jar(args: argparse.Namespace, config: Config) -> str | None:
+    if args.kafka_source != "java" or args.kafka_expansion_jar:
+        return args.kafka_expansion_jar
+    from pipelines.io import stack
+
+    return str(stack.kafka_expansion_jar(config))
 
 
 def run(args: argparse.Namespace, config: Config) -> int:

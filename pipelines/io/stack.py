@@ -241,3 +241,8 @@ def describe(config: Config) -> dict[str, Any]:
 def flink_job_server_jar(config: Config) -> Path:
     """Fetch (once, with mvn) and return the Beam Flink job-server jar for our Beam version."""
     return Path(_script(config, "flink", "jar").stdout.strip().splitlines()[-1])
+
+
+def kafka_expansion_jar(config: Config) -> Path:
+    """Fetch (once, with mvn) and return Beam's IO expansion service jar (Java KafkaIO)."""
+    return Path(_script(config, "flink", "expansion-jar").stdout.strip().splitlines()[-1])
