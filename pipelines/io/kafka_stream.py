@@ -53,6 +53,7 @@ from apache_beam.utils.timestamp import Duration, Timestamp
 from pipelines.config import KafkaConfig
 from pipelines.core.records import Message
 from pipelines.io.kafka_source import kafka_source, make_consumer
+from pipelines.transforms.common import single_process_runner
 
 # End of an open offset range (Java's KafkaIO uses Long.MAX_VALUE the same way).
 INFINITY = sys.maxsize
@@ -536,16 +537,6 @@ def _stop_requested(stop_file: str | None) -> bool:
     return stop_file is not None and os.path.exists(stop_file)
 
 
-def _single_process_runner(pipeline: beam.Pipeline) -> bool:
-    # Prism and the Direct runner (which hands streaming jobs to Prism) run every bundle of a
-    # job in one SDK process; see the module docstring for why that matters here.
-    return type(pipeline.runner).__name__ in {
-        "PrismRunner",
-        "DirectRunner",
-        "SwitchingDirectRunner",
-    }
-
-
 class ReadKafkaStream(beam.PTransform):
     """PBegin -> unbounded PCollection[Message] from every partition of `topic`.
 
@@ -603,7 +594,7 @@ class ReadKafkaStream(beam.PTransform):
         topic = self.topic
         align = self.align_watermarks
         if align is None:
-            align = _single_process_runner(pbegin.pipeline)
+            align = single_process_runner(pbegin.pipeline)
         # Unique per constructed pipeline: names this read's consumer pool and watermark
         # board, so runs sharing a process never share either.
         read_id = f"{topic}/{uuid.uuid4().hex}"

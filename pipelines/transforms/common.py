@@ -26,6 +26,16 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def single_process_runner(pipeline: beam.Pipeline) -> bool:
+    """Whether every bundle of a job runs in one SDK process: Prism, and the Direct runner
+    (which hands streaming jobs to Prism). Process-wide state is then job-wide."""
+    return type(pipeline.runner).__name__ in {
+        "PrismRunner",
+        "DirectRunner",
+        "SwitchingDirectRunner",
+    }
+
+
 def describe_article(element: Any) -> tuple[str, bytes, str | None]:
     """(source, raw bytes, article_id) of a RawArticle or Article, for dead letters."""
     raw = getattr(element, "body", None)

@@ -62,7 +62,13 @@ from apache_beam.transforms.userstate import ReadModifyWriteStateSpec
 from pipelines.core import dedup
 from pipelines.core.errors import ArticleError
 from pipelines.core.records import Article, Duplicate
-from pipelines.transforms.common import DEAD_LETTER, ApplyOrDeadLetter, Clock, utc_now
+from pipelines.transforms.common import (
+    DEAD_LETTER,
+    ApplyOrDeadLetter,
+    Clock,
+    single_process_runner,
+    utc_now,
+)
 
 STEP = "dedup"
 INFO = "dedup_info"  # counters that are neither outcomes nor dead-letter reasons
@@ -437,13 +443,13 @@ _MEMORY_LOCK = threading.Lock()
 
 
 class _AcrossWindows(beam.DoFn):
-    """(0, Article) -> Article (marked, or left out when dropping), Duplicate, IndexEntry.
+    """Article -> Article (marked, or left out when dropping), Duplicate, IndexEntry.
 
     The memory of earlier windows is a `dedup.NearDuplicateIndex`, loaded in setup() from
     `load_previous` (what the output's fingerprint index holds: the originals written before
-    this process started) and shared by every instance of this DoFn in the process. Every
-    element has the same key, and the DoFn declares state, so the runner sends all of them to
-    one worker, one at a time: first written wins, as in one process.
+    this process started) and shared by every instance of this DoFn in the process, so on a
+    runner that runs a job in one process (Prism) it is the job's memory. Elsewhere see
+    `_AcrossWindowsOnOneWorker`.
     """
 
     def __init__(
@@ -482,11 +488,8 @@ class _AcrossWindows(beam.DoFn):
                 _MEMORY[self.memory_key] = memory
             self.memory = memory
 
-    def process(
-        self, element: tuple[int, Article], _one_key: Any = _ONE_KEY_STATE
-    ) -> Iterator[Any]:
+    def process(self, article: Article) -> Iterator[Any]:
         assert self.memory is not None
-        _, article = element
         if article.duplicate_of is not None:  # marked within its window: entry already made
             yield article
             return
@@ -525,6 +528,16 @@ class _AcrossWindows(beam.DoFn):
             yield marked
 
 
+class _AcrossWindowsOnOneWorker(_AcrossWindows):
+    """(0, Article) -> the same. Every element has the same key and the DoFn declares state,
+    so a distributed runner sends all of them to one worker, one at a time."""
+
+    def process(  # type: ignore[override]
+        self, element: tuple[int, Article], _one_key: Any = _ONE_KEY_STATE
+    ) -> Iterator[Any]:
+        yield from super().process(element[1])
+
+
 class DeduplicateAcrossWindows(beam.PTransform):
     """Streaming: near-duplicates of articles written in earlier windows (or runs).
 
@@ -544,8 +557,10 @@ class DeduplicateAcrossWindows(beam.PTransform):
         near_duplicates: str = MARK,
         max_entries: int = 200_000,
         now: Clock = utc_now,
+        keyed: bool | None = None,
     ) -> None:
         super().__init__()
+        self.keyed = keyed  # route through one key (None: unless the runner is one process)
         self.settings = settings
         self.load_previous = load_previous
         self.memory_key = memory_key
@@ -554,20 +569,26 @@ class DeduplicateAcrossWindows(beam.PTransform):
         self.now = now
 
     def expand(self, window: DedupResult) -> DedupResult:
-        across = (
-            window.articles
-            | "KeyToOneWorker" >> beam.Map(lambda a: (0, a))
-            | "CheckEarlierWindows"
-            >> beam.ParDo(
-                _AcrossWindows(
-                    self.settings,
-                    self.near_duplicates,
-                    self.load_previous,
-                    self.memory_key,
-                    self.max_entries,
-                    self.now,
-                )
-            ).with_outputs(_DUPLICATE, _INDEX, main="articles")
+        args = (
+            self.settings,
+            self.near_duplicates,
+            self.load_previous,
+            self.memory_key,
+            self.max_entries,
+            self.now,
+        )
+        keyed = self.keyed
+        if keyed is None:
+            keyed = not single_process_runner(window.articles.pipeline)
+        if not keyed:
+            # One process holds the job: its memory is shared without moving every article
+            # through the runner to one key.
+            articles, fn = window.articles, _AcrossWindows(*args)
+        else:
+            articles = window.articles | "KeyToOneWorker" >> beam.Map(lambda a: (0, a))
+            fn = _AcrossWindowsOnOneWorker(*args)
+        across = articles | "CheckEarlierWindows" >> beam.ParDo(fn).with_outputs(
+            _DUPLICATE, _INDEX, main="articles"
         )
         # The window's own entries for what it decided (exact and near duplicates); entries of
         # the articles it passed on come from the check above, as finally decided.

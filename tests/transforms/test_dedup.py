@@ -344,7 +344,8 @@ class _Previous:
         return self.entries
 
 
-def test_near_duplicates_of_earlier_windows_and_earlier_runs_are_found() -> None:
+@pytest.mark.parametrize("keyed", [False, True], ids=["one-process", "one-key"])
+def test_near_duplicates_of_earlier_windows_and_earlier_runs_are_found(keyed: bool) -> None:
     from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
     from apache_beam.testing.test_stream import TestStream
     from apache_beam.transforms import window
@@ -373,7 +374,11 @@ def test_near_duplicates_of_earlier_windows_and_earlier_runs_are_found() -> None
         windowed = p | stream | beam.WindowInto(window.FixedWindows(60))
         within = windowed | DeduplicateArticles(S, now=NOW)
         out = within | DeduplicateAcrossWindows(
-            S, _Previous([entry(written_before)]), memory_key="test-across", now=lambda: NOW
+            S,
+            _Previous([entry(written_before)]),
+            memory_key=f"test-across-{keyed}",
+            now=lambda: NOW,
+            keyed=keyed,
         )
         assert_that(
             ids(out.articles, "Articles"),
