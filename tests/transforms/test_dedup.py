@@ -380,19 +380,14 @@ def test_near_duplicates_of_earlier_windows_and_earlier_runs_are_found(keyed: bo
             now=lambda: NOW,
             keyed=keyed,
         )
-        assert_that(
-            ids(out.articles, "Articles"),
-            equal_to(
-                [
-                    ("rail", None),
-                    ("rail-copy", "rail"),
-                    ("library-copy", "old-library"),
-                    ("robotics", None),
-                    ("robotics-copy", "robotics"),
-                ]
-            ),
-            label="CheckArticles",
-        )
+        decided = [
+            ("rail", None),
+            ("rail-copy", "rail"),
+            ("library-copy", "old-library"),
+            ("robotics", None),
+            ("robotics-copy", "robotics"),
+        ]
+        assert_that(ids(out.articles, "Articles"), equal_to(decided), label="CheckArticles")
         assert_that(
             out.duplicates | beam.Map(lambda d: (d.article_id, d.duplicate_of, d.kind)),
             equal_to(
@@ -407,14 +402,6 @@ def test_near_duplicates_of_earlier_windows_and_earlier_runs_are_found(keyed: bo
         # One index entry per article, as finally decided.
         assert_that(
             out.index | beam.Map(lambda e: (e.article_id, e.duplicate_of)),
-            equal_to(
-                [
-                    ("rail", None),
-                    ("rail-copy", "rail"),
-                    ("library-copy", "old-library"),
-                    ("robotics", None),
-                    ("robotics-copy", "robotics"),
-                ]
-            ),
+            equal_to(decided),
             label="CheckIndex",
         )
