@@ -188,13 +188,19 @@ def _malformed(n: int) -> list[tuple[bytes, bytes]]:
     return out
 
 
+CRASH_ITEMS = int(os.environ.get("NEWSWIRE_CRASH_ITEMS", "600"))
+CRASH_KILLS = int(os.environ.get("NEWSWIRE_CRASH_KILLS", "3"))
+
+
+# The full size (20,000 items) takes about half an hour on two cores: the time limit grows
+# with the size instead of the suite's 900 s.
+@pytest.mark.timeout(max(900, int(CRASH_ITEMS * 0.15)))
 def test_kill_and_restart_loses_and_duplicates_nothing(
     stack: Config, kafka_topic: str, s3_uri: str, tmp_path: Path
 ) -> None:
     from kafka import KafkaProducer
 
-    items = int(os.environ.get("NEWSWIRE_CRASH_ITEMS", "600"))
-    kills = int(os.environ.get("NEWSWIRE_CRASH_KILLS", "3"))
+    items, kills = CRASH_ITEMS, CRASH_KILLS
     rng = random.Random(5)
     raws = _generated(items, seed=21)
     bad = _malformed(max(items // 50, 6))
