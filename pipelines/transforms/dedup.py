@@ -439,11 +439,18 @@ class DeduplicateArticles(beam.PTransform):
 _ONE_KEY = ReadModifyWriteStateSpec("one_key", BooleanCoder())  # declared, never used: see below
 _ONE_KEY_STATE = beam.DoFn.StateParam(_ONE_KEY)
 _MEMORY: dict[str, dedup.NearDuplicateIndex] = {}
+_SEEN_IDS: dict[str, dict[str, None]] = {}  # memory_key -> ids admitted, oldest first
 _MEMORY_LOCK = threading.Lock()
+_IDS_PER_ENTRY = 5  # ids are cheap: remember more of them than signatures
 
 
 class _AcrossWindows(beam.DoFn):
     """Article -> Article (marked, or left out when dropping), Duplicate, IndexEntry.
+
+    An article_id admitted in an earlier window is not admitted again (a producer re-sending
+    an article, or another rendering of it, with different text): it becomes a Duplicate of
+    kind "exact" of that id, as a repeated id within one input does in batch. Ids admitted by
+    earlier runs are skipped before this step (streaming._SkipAdmitted).
 
     The memory of earlier windows is a `dedup.NearDuplicateIndex`, loaded in setup() from
     `load_previous` (what the output's fingerprint index holds: the originals written before
@@ -468,7 +475,10 @@ class _AcrossWindows(beam.DoFn):
         self.max_entries = max_entries
         self.now = now
         self.near = Metrics.counter(STEP, "near_across_windows")
+        self.exact = Metrics.counter(STEP, "exact")
+        self.repeated_id = Metrics.counter(INFO, "repeated_article_id")
         self.memory: dedup.NearDuplicateIndex | None = None
+        self.seen_ids: dict[str, None] = {}
 
     def setup(self) -> None:
         with _MEMORY_LOCK:
@@ -487,9 +497,35 @@ class _AcrossWindows(beam.DoFn):
                     memory.add(e.article_id, dedup.signature_from_bytes(e.signature), e.rank())
                 _MEMORY[self.memory_key] = memory
             self.memory = memory
+            self.seen_ids = _SEEN_IDS.setdefault(self.memory_key, {})
+
+    def _seen_before(self, article_id: str) -> bool:
+        with _MEMORY_LOCK:
+            if article_id in self.seen_ids:
+                return True
+            self.seen_ids[article_id] = None
+            if len(self.seen_ids) > _IDS_PER_ENTRY * self.max_entries:
+                del self.seen_ids[next(iter(self.seen_ids))]
+            return False
 
     def process(self, article: Article) -> Iterator[Any]:
         assert self.memory is not None
+        if self._seen_before(article.article_id):
+            self.exact.inc()
+            self.repeated_id.inc()
+            yield beam.pvalue.TaggedOutput(
+                _DUPLICATE,
+                Duplicate(
+                    article_id=article.article_id,
+                    duplicate_of=article.article_id,
+                    kind="exact",
+                    similarity=1.0,
+                    source=article.source,
+                    detected_at=self.now(),
+                    url=article.url,
+                ),
+            )
+            return
         if article.duplicate_of is not None:  # marked within its window: entry already made
             yield article
             return

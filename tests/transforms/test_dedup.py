@@ -359,6 +359,10 @@ def test_near_duplicates_of_earlier_windows_and_earlier_runs_are_found(keyed: bo
         art("library-copy", copy_of(LIBRARY), published=31),  # of an earlier run's article
         art("robotics", ROBOTICS, published=32),
         art("robotics-copy", copy_of(ROBOTICS), published=33),  # within its own window
+        # The same id as an earlier window's article, other text (another rendering of it).
+        dataclasses.replace(
+            first, text=RAIL + " Updated at noon.", content_fingerprint="fp-rail-2"
+        ),
     ]
     stream = (
         TestStream()
@@ -395,6 +399,7 @@ def test_near_duplicates_of_earlier_windows_and_earlier_runs_are_found(keyed: bo
                     ("rail-copy", "rail", "near"),
                     ("library-copy", "old-library", "near"),
                     ("robotics-copy", "robotics", "near"),
+                    ("rail", "rail", "exact"),
                 ]
             ),
             label="CheckDuplicates",
