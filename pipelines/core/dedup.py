@@ -517,6 +517,21 @@ class NearDuplicateIndex:
         self._entries: dict[str, tuple[Rank, Signature, list[bytes]]] = {}  # insertion order
         self._buckets: dict[bytes, list[tuple[Rank, str]]] = defaultdict(list)
 
+    @classmethod
+    def from_entries(
+        cls, entries: Iterable[IndexEntry], settings: DedupSettings, max_entries: int
+    ) -> NearDuplicateIndex:
+        """The memory of earlier runs: the most recent originals of the fingerprint index whose
+        signatures are comparable (same parameters), at most `max_entries`."""
+        index = cls(settings, max_entries)
+        kept = [
+            e for e in entries if e.duplicate_of is None and e.dedup_params == settings.params_id
+        ]
+        kept.sort(key=lambda e: e.ingested_at or datetime.min.replace(tzinfo=UTC))
+        for e in kept[-max_entries:]:
+            index.add(e.article_id, signature_from_bytes(e.signature), e.rank())
+        return index
+
     def __len__(self) -> int:
         return len(self._entries)
 

@@ -100,11 +100,6 @@ def partitions_with_several_files(store: ObjectStore, folder: str) -> list[str]:
     return sorted(p for p, n in counts.items() if n > 1)
 
 
-def list_sizes(store: ObjectStore, prefix: str) -> dict[str, int]:
-    """Key -> size in bytes under `prefix`."""
-    return store.sizes(prefix)
-
-
 @dataclass
 class Merge:
     """One group of files merged (or planned, with --dry-run) into compaction `id`."""
@@ -260,7 +255,7 @@ def compact_partition(
     kind = COMPACTABLE[folder]
     sizes = {
         k: size
-        for k, size in list_sizes(store, _data_prefix(folder, partition)).items()
+        for k, size in store.sizes(_data_prefix(folder, partition)).items()
         if k.endswith(".parquet")
     }
     commits, _ = read_records(store, folder, partition)  # after the data: see list_visible

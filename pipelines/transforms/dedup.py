@@ -51,7 +51,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, NamedTuple
 
 import apache_beam as beam
@@ -162,22 +162,13 @@ class _ResolveGroup(beam.DoFn):
             self.exact.inc()
             if self.repeated_id is not None:
                 self.repeated_id.inc()
-            yield beam.pvalue.TaggedOutput(_DUPLICATE, self._duplicate(article, original))
+            yield beam.pvalue.TaggedOutput(
+                _DUPLICATE, _duplicate_row(article, original, "exact", 1.0, self.now)
+            )
             # Indexed as a duplicate, so a later run knows it was reported and adds no row.
             if article.article_id != original:
                 dup = dataclasses.replace(article, duplicate_of=original)
                 yield beam.pvalue.TaggedOutput(_INDEX, _index_entry(dup, sig, self.params_id))
-
-    def _duplicate(self, article: Article, original: str) -> Duplicate:
-        return Duplicate(
-            article_id=article.article_id,
-            duplicate_of=original,
-            kind="exact",
-            similarity=1.0,
-            source=article.source,
-            detected_at=self.now(),
-            url=article.url,
-        )
 
 
 class _IndexSignatures(beam.DoFn):
@@ -284,15 +275,7 @@ class _Finish(beam.DoFn):
                 self.near.inc()
                 yield beam.pvalue.TaggedOutput(
                     _DUPLICATE,
-                    Duplicate(
-                        article_id=article.article_id,
-                        duplicate_of=original,
-                        kind="near",
-                        similarity=sim,
-                        source=article.source,
-                        detected_at=self.now(),
-                        url=article.url,
-                    ),
+                    _duplicate_row(article, original, "near", sim, self.now),
                 )
                 if self.drop:
                     dropped = dataclasses.replace(article, duplicate_of=original)
@@ -307,6 +290,20 @@ class _Finish(beam.DoFn):
 
     def _entry(self, article: Article, sig: bytes) -> dedup.IndexEntry:
         return _index_entry(article, sig, self.params_id)
+
+
+def _duplicate_row(
+    article: Article, original: str, kind: str, similarity: float, now: Clock
+) -> Duplicate:
+    return Duplicate(
+        article_id=article.article_id,
+        duplicate_of=original,
+        kind=kind,
+        similarity=similarity,
+        source=article.source,
+        detected_at=now(),
+        url=article.url,
+    )
 
 
 def _index_entry(article: Article, sig: bytes, params_id: str) -> dedup.IndexEntry:
@@ -484,17 +481,9 @@ class _AcrossWindows(beam.DoFn):
         with _MEMORY_LOCK:
             memory = _MEMORY.get(self.memory_key)
             if memory is None:
-                memory = dedup.NearDuplicateIndex(self.settings, self.max_entries)
-                params = self.settings.params_id
-                entries = [
-                    e
-                    for e in self.load_previous()
-                    if e.duplicate_of is None and e.dedup_params == params
-                ]
-                # The most recent ones, if there are more than the memory holds.
-                entries.sort(key=lambda e: e.ingested_at or datetime.min.replace(tzinfo=UTC))
-                for e in entries[-self.max_entries :]:
-                    memory.add(e.article_id, dedup.signature_from_bytes(e.signature), e.rank())
+                memory = dedup.NearDuplicateIndex.from_entries(
+                    self.load_previous(), self.settings, self.max_entries
+                )
                 _MEMORY[self.memory_key] = memory
             self.memory = memory
             self.seen_ids = _SEEN_IDS.setdefault(self.memory_key, {})
@@ -515,15 +504,7 @@ class _AcrossWindows(beam.DoFn):
             self.repeated_id.inc()
             yield beam.pvalue.TaggedOutput(
                 _DUPLICATE,
-                Duplicate(
-                    article_id=article.article_id,
-                    duplicate_of=article.article_id,
-                    kind="exact",
-                    similarity=1.0,
-                    source=article.source,
-                    detected_at=self.now(),
-                    url=article.url,
-                ),
+                _duplicate_row(article, article.article_id, "exact", 1.0, self.now),
             )
             return
         if article.duplicate_of is not None:  # marked within its window: entry already made
@@ -544,15 +525,7 @@ class _AcrossWindows(beam.DoFn):
         self.near.inc()
         yield beam.pvalue.TaggedOutput(
             _DUPLICATE,
-            Duplicate(
-                article_id=article.article_id,
-                duplicate_of=found.duplicate_of,
-                kind="near",
-                similarity=found.similarity,
-                source=article.source,
-                detected_at=self.now(),
-                url=article.url,
-            ),
+            _duplicate_row(article, found.duplicate_of, "near", found.similarity, self.now),
         )
         marked = dataclasses.replace(
             article, duplicate_of=found.duplicate_of, duplicate_similarity=found.similarity
