@@ -17,6 +17,7 @@ import apache_beam as beam
 from apache_beam.metrics import Metrics
 
 from pipelines.config import S3Config
+from pipelines.core.chunks import EnrichChunk
 from pipelines.core.clean import CleanSettings
 from pipelines.core.dedup import DedupSettings
 from pipelines.core.enrich import EnrichSettings
@@ -65,7 +66,11 @@ class ProcessArticles(beam.PTransform):
     def expand(self, raws: beam.PCollection) -> dict[str, beam.PCollection]:
         s = self.settings
         cleaned = raws | "CleanArticles" >> CleanArticles(
-            s.clean, self.now, s.max_body_bytes, workers=s.cpu_workers
+            s.clean,
+            self.now,
+            s.max_body_bytes,
+            workers=s.cpu_workers,
+            warm=(EnrichChunk(s.enrich).preload,),  # the workers' models load meanwhile
         )
         deduped = cleaned.articles | "DeduplicateArticles" >> DeduplicateArticles(
             s.dedup, near_duplicates=s.near_duplicates, previous=self.previous, now=self.now

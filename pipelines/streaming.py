@@ -36,6 +36,7 @@ from apache_beam.transforms.userstate import (
 from apache_beam.utils.timestamp import Duration
 
 from pipelines.config import KafkaConfig, S3Config
+from pipelines.core.chunks import EnrichChunk
 from pipelines.core.records import Article, DeadLetter, Duplicate, Message
 from pipelines.io.index import Admitted, IndexEntries, read_admitted
 from pipelines.io.kafka_dlq import PublishDeadLetters
@@ -198,7 +199,11 @@ class StreamArticles(beam.PTransform):
         messages = pbegin | "ReadKafkaStream" >> read | "WindowMessages" >> _windowing(s)
         decoded = messages | "DecodeArticles" >> DecodeArticles(ps.s3, now, ps.max_body_bytes)
         cleaned = decoded.articles | "CleanArticles" >> CleanArticles(
-            ps.clean, now, ps.max_body_bytes, workers=ps.cpu_workers
+            ps.clean,
+            now,
+            ps.max_body_bytes,
+            workers=ps.cpu_workers,
+            warm=(EnrichChunk(ps.enrich).preload,),  # the workers' models load meanwhile
         )
         fresh = cleaned.articles | "SkipAdmitted" >> beam.ParDo(_SkipAdmitted(ps.output_uri, ps.s3))
         first = (

@@ -3,33 +3,21 @@
 In: PCollection[RawArticle]. Out: `articles` (Article) and `dead_letter` (DeadLetter, step
 "clean": body_too_large, empty_body, undecodable, not_html, no_text, too_short, ...). The
 logic is `pipelines.core.clean.clean_article`; the clock for `ingested_at` is injected.
-With `workers > 0` the cleaning runs in that many worker processes (see transforms.workers).
+With `workers > 0` the cleaning runs in that many worker processes (see transforms.workers),
+which also run the `warm` callables as they start.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Sequence
 
 import apache_beam as beam
 
-from pipelines.core.clean import CleanSettings, clean_article
-from pipelines.core.records import Article, RawArticle
+from pipelines.core.chunks import CleanChunk
+from pipelines.core.clean import CleanSettings
 from pipelines.transforms.common import DEAD_LETTER, Clock, utc_now
-from pipelines.transforms.workers import ChunkedApply, per_element
-
-
-class _Clean:
-    """Picklable callable: the settings and the clock travel to the workers with it."""
-
-    def __init__(self, settings: CleanSettings, now: Clock) -> None:
-        self.settings = settings
-        self.now = now
-
-    def one(self, raw: RawArticle) -> Article:
-        return clean_article(raw, ingested_at=self.now(), settings=self.settings)
-
-    def __call__(self, raws: list[RawArticle]) -> list[object]:
-        return per_element(self.one, raws)
+from pipelines.transforms.workers import ChunkedApply
 
 
 class CleanArticles(beam.PTransform):
@@ -39,6 +27,7 @@ class CleanArticles(beam.PTransform):
         now: Clock = utc_now,
         max_body_bytes: int | None = None,
         workers: int = 0,
+        warm: Sequence[Callable[[], None]] = (),
     ) -> None:
         super().__init__()
         settings = settings or CleanSettings()
@@ -47,9 +36,10 @@ class CleanArticles(beam.PTransform):
         self.settings = settings
         self.now = now
         self.workers = workers
+        self.warm = warm
 
     def expand(self, raws: beam.PCollection) -> beam.pvalue.DoOutputsTuple:
-        clean = _Clean(self.settings, self.now)
+        clean = CleanChunk(self.settings, self.now)
         return raws | "CleanRawArticles" >> beam.ParDo(
-            ChunkedApply("clean", clean, self.workers, chunk_size=4, now=self.now)
+            ChunkedApply("clean", clean, self.workers, chunk_size=4, now=self.now, warm=self.warm)
         ).with_outputs(DEAD_LETTER, main="articles")

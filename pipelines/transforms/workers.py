@@ -6,7 +6,7 @@ core however many the machine has, and cleaning and enrichment are most of its C
 `ChunkedApply` DoFn gathers elements into chunks and hands each chunk to a process pool, so
 those steps use every core while the SDK process does the rest.
 
-    ChunkedApply(step, task, workers=N, chunk_size=8)
+    ChunkedApply(step, task, workers=N, chunk_size=8, warm=(load_models,))
 
 In: any PCollection. Out: main output (the task's results) and `dead_letter`. `task` is a
 picklable callable `list[element] -> list[result | Failure | None]` (one entry per element,
@@ -20,116 +20,28 @@ The pool is a client like a boto3 client: acquired in `setup()`, released in `te
 and shared by every DoFn instance in the process (a runner may create several instances of
 each stage; one pool of N processes for all keeps the process count at N). A worker that
 dies (killed, out of memory) breaks the pool: its chunks are then run inline, and a new pool
-is made for the following ones.
+is made for the following ones. `warm` callables run in each worker as it starts (see
+transforms.pools): steps that share the pool pass the same ones, so a worker loads the
+enrichment models while it is still cleaning, not when the first article reaches it.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-import threading
-import time
 from collections import deque
-from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
 from typing import Any
 
 import apache_beam as beam
 from apache_beam.metrics import Metrics
 
+from pipelines.core.chunks import Failure
 from pipelines.core.errors import ArticleError
 from pipelines.transforms.common import DEAD_LETTER, Clock, make_dead_letter, utc_now
-
-
-@dataclass(frozen=True)
-class Failure:
-    """A task's verdict on one element: plain data, so it pickles back from a worker
-    (`ArticleError` itself does not round-trip through pickle)."""
-
-    code: str
-    message: str
-
-    @classmethod
-    def of(cls, exc: Exception) -> Failure:
-        if isinstance(exc, ArticleError):
-            return cls(exc.code, exc.message)
-        return cls("unexpected_error", f"{type(exc).__name__}: {exc}")
-
+from pipelines.transforms.pools import POOLS
 
 Task = Callable[[list[Any]], list[Any]]
-
-
-def per_element(fn: Callable[[Any], Any], items: list[Any]) -> list[Any]:
-    """Apply `fn` to each item; a raised exception becomes that item's `Failure`."""
-    out: list[Any] = []
-    for item in items:
-        try:
-            out.append(fn(item))
-        except Exception as exc:  # returned as the item's Failure, never dropped
-            out.append(Failure.of(exc))
-    return out
-
-
-def _exit_with_parent(parent: int) -> None:
-    """Pool worker initializer: exit when the parent process is gone. A parent killed with
-    SIGKILL never shuts its pool down, and the workers would live on as orphans."""
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(1.0)
-        os._exit(0)
-
-    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
-
-
-class _SharedPools:
-    """One process pool per worker count per process, reference-counted."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._pools: dict[int, tuple[ProcessPoolExecutor, int]] = {}
-
-    def acquire(self, workers: int) -> None:
-        with self._lock:
-            pool, users = self._pools.get(workers) or (self._new(workers), 0)
-            self._pools[workers] = (pool, users + 1)
-
-    def release(self, workers: int) -> None:
-        with self._lock:
-            if workers not in self._pools:
-                return
-            pool, users = self._pools[workers]
-            if users <= 1:
-                del self._pools[workers]
-                pool.shutdown(wait=False, cancel_futures=True)
-            else:
-                self._pools[workers] = (pool, users - 1)
-
-    def get(self, workers: int) -> ProcessPoolExecutor:
-        with self._lock:
-            return self._pools[workers][0]
-
-    def replace_broken(self, workers: int, broken: ProcessPoolExecutor) -> None:
-        with self._lock:
-            pool, users = self._pools[workers]
-            if pool is broken:
-                self._pools[workers] = (self._new(workers), users)
-        broken.shutdown(wait=False, cancel_futures=True)
-
-    @staticmethod
-    def _new(workers: int) -> ProcessPoolExecutor:
-        # spawn, not fork: the SDK process runs gRPC threads, which must not be forked.
-        return ProcessPoolExecutor(
-            workers,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_exit_with_parent,
-            initargs=(os.getpid(),),
-        )
-
-
-POOLS = _SharedPools()
 
 
 class ChunkedApply(beam.DoFn):
@@ -140,18 +52,20 @@ class ChunkedApply(beam.DoFn):
         workers: int = 0,
         chunk_size: int = 8,
         now: Clock = utc_now,
+        warm: Sequence[Callable[[], None]] = (),
     ) -> None:
         self.step = step
         self.task = task
         self.workers = workers
         self.chunk_size = max(chunk_size, 1)
         self.now = now
+        self.warm = tuple(warm)
         self.ok = Metrics.counter(step, "ok")
         self.inline_after_crash = Metrics.counter(step, "worker_crashed_chunk_run_inline")
 
     def setup(self) -> None:
         if self.workers > 0:
-            POOLS.acquire(self.workers)
+            POOLS.acquire(self.workers, self.warm)
 
     def teardown(self) -> None:
         if self.workers > 0:

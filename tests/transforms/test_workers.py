@@ -12,9 +12,10 @@ from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 from apache_beam.transforms import window
 
+from pipelines.core.chunks import per_element
 from pipelines.core.errors import ArticleError
 from pipelines.transforms.common import DEAD_LETTER
-from pipelines.transforms.workers import ChunkedApply, Failure, per_element
+from pipelines.transforms.workers import ChunkedApply
 
 FAILED_AT = datetime(2026, 1, 2, tzinfo=UTC)
 
@@ -127,8 +128,3 @@ def test_a_dead_worker_runs_its_chunk_inline_and_loses_nothing() -> None:
     totals = {c.key.metric.name: c.committed for c in counters}
     assert totals["ok"] == 12
     assert totals["worker_crashed_chunk_run_inline"] >= 1
-
-
-def test_failure_carries_code_of_article_errors_and_names_other_exceptions() -> None:
-    assert Failure.of(ArticleError("no_text", "empty")) == Failure("no_text", "empty")
-    assert Failure.of(KeyError("x")) == Failure("unexpected_error", "KeyError: 'x'")

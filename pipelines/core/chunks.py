@@ -1,0 +1,90 @@
+"""Chunk tasks: what a CPU worker process runs for a step, one chunk of records at a time.
+
+    CleanChunk(settings, now)(raws)    -> [Article | Failure, ...]   one per input, in order
+    EnrichChunk(settings)(articles)    -> [Article | Failure, ...]
+
+A task is a picklable callable over a list; an exception confined to one record becomes that
+record's `Failure` (plain data, so it pickles back to the parent, where the transform
+dead-letters it). This module imports neither Beam nor any client: a spawned worker
+unpickles a task by importing it, and should load only what the step needs.
+Enrichment models are loaded once per process (`enrich_models`) and shared by every chunk.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pipelines.core.clean import CleanSettings, clean_article
+from pipelines.core.enrich import EnrichmentModels, EnrichSettings, enrich_articles, load_models
+from pipelines.core.errors import ArticleError
+from pipelines.core.records import Article, RawArticle
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A task's verdict on one record (`ArticleError` itself does not round-trip pickle)."""
+
+    code: str
+    message: str
+
+    @classmethod
+    def of(cls, exc: Exception) -> Failure:
+        if isinstance(exc, ArticleError):
+            return cls(exc.code, exc.message)
+        return cls("unexpected_error", f"{type(exc).__name__}: {exc}")
+
+
+def per_element(fn: Callable[[Any], Any], items: list[Any]) -> list[Any]:
+    """Apply `fn` to each item; a raised exception becomes that item's `Failure`."""
+    out: list[Any] = []
+    for item in items:
+        try:
+            out.append(fn(item))
+        except Exception as exc:  # returned as the item's Failure, never dropped
+            out.append(Failure.of(exc))
+    return out
+
+
+class CleanChunk:
+    """Clean raw articles; the settings and the clock travel to the worker with the task."""
+
+    def __init__(self, settings: CleanSettings, now: Callable[[], datetime]) -> None:
+        self.settings = settings
+        self.now = now
+
+    def one(self, raw: RawArticle) -> Article:
+        return clean_article(raw, ingested_at=self.now(), settings=self.settings)
+
+    def __call__(self, raws: list[RawArticle]) -> list[Any]:
+        return per_element(self.one, raws)
+
+
+# Models per process, by settings: loading takes seconds and hundreds of MB.
+_MODELS: dict[EnrichSettings, EnrichmentModels] = {}
+_MODELS_LOCK = threading.Lock()
+
+
+def enrich_models(settings: EnrichSettings) -> EnrichmentModels:
+    """This process's enrichment models for `settings`, loaded on first use."""
+    with _MODELS_LOCK:
+        if settings not in _MODELS:
+            _MODELS[settings] = load_models(settings)
+        return _MODELS[settings]
+
+
+class EnrichChunk:
+    """Enrich articles with this process's models (NER batched over the chunk)."""
+
+    def __init__(self, settings: EnrichSettings) -> None:
+        self.settings = settings
+
+    def preload(self) -> None:
+        enrich_models(self.settings)
+
+    def __call__(self, articles: list[Article]) -> list[Any]:
+        results = enrich_articles(articles, enrich_models(self.settings))
+        return [Failure.of(r) if isinstance(r, ArticleError) else r for r in results]
