@@ -37,7 +37,8 @@ from apache_beam.utils.timestamp import Duration
 
 from pipelines.config import KafkaConfig, S3Config
 from pipelines.core.chunks import EnrichChunk
-from pipelines.core.records import Article, DeadLetter, Duplicate, Message
+from pipelines.core.dedup import duplicate_record
+from pipelines.core.records import Article, DeadLetter, Message
 from pipelines.io.index import Admitted, IndexEntries, read_admitted
 from pipelines.io.kafka_dlq import PublishDeadLetters
 from pipelines.io.kafka_java import ReadKafkaWithJava
@@ -89,7 +90,7 @@ class _AdmittedFn(beam.DoFn):
     def __init__(self, output_uri: str, s3: S3Config) -> None:
         self.output_uri = output_uri
         self.s3 = s3
-        self.admitted = Admitted(set(), set(), set())
+        self.admitted = Admitted(set(), {}, set())
 
     def setup(self) -> None:
         store = open_store(self.output_uri, self.s3)
@@ -100,12 +101,28 @@ class _AdmittedFn(beam.DoFn):
 
 
 class _SkipAdmitted(_AdmittedFn):
-    """Drops articles the output already holds (a replay after a restart)."""
+    """A replay after a restart: drops articles the output already holds (as articles or as
+    duplicates). An article whose text the output holds under another id is an exact
+    duplicate of that article: it is recorded as one (main output: Article; DUPLICATES:
+    Duplicate). Dropping it too would lose it whenever the run that first saw it died before
+    writing its Duplicate row."""
 
-    def process(self, article: Article) -> Iterator[Article]:
+    def __init__(self, output_uri: str, s3: S3Config, now: Clock) -> None:
+        super().__init__(output_uri, s3)
+        self.now = now
+
+    def process(self, article: Article) -> Iterator[Any]:
         a = self.admitted
-        if article.article_id in a.ids or article.content_fingerprint in a.fingerprints:
+        if article.article_id in a.ids:
             Metrics.counter("stream", "already_written").inc()
+            return
+        original = a.fingerprints.get(article.content_fingerprint)
+        if original is not None:
+            Metrics.counter("dedup", "exact").inc()
+            yield beam.pvalue.TaggedOutput(
+                DUPLICATES,
+                duplicate_record(article, original, "exact", 1.0, self.now()),
+            )
             return
         yield article
 
@@ -150,16 +167,7 @@ class _FirstSeen(beam.DoFn):
             # Another article with this text, or the same one sent again (as in batch).
             self.exact.inc()
             yield beam.pvalue.TaggedOutput(
-                DUPLICATES,
-                Duplicate(
-                    article_id=article.article_id,
-                    duplicate_of=seen,
-                    kind="exact",
-                    similarity=1.0,
-                    source=article.source,
-                    detected_at=self.now(),
-                    url=article.url,
-                ),
+                DUPLICATES, duplicate_record(article, seen, "exact", 1.0, self.now())
             )
 
     @on_timer(_EXPIRY)
@@ -205,9 +213,11 @@ class StreamArticles(beam.PTransform):
             workers=ps.cpu_workers,
             warm=(EnrichChunk(ps.enrich).preload,),  # the workers' models load meanwhile
         )
-        fresh = cleaned.articles | "SkipAdmitted" >> beam.ParDo(_SkipAdmitted(ps.output_uri, ps.s3))
+        fresh = cleaned.articles | "SkipAdmitted" >> beam.ParDo(
+            _SkipAdmitted(ps.output_uri, ps.s3, now)
+        ).with_outputs(DUPLICATES, main="articles")
         first = (
-            fresh
+            fresh.articles
             | "GlobalWindow" >> beam.WindowInto(window.GlobalWindows())
             | "KeyByFingerprint" >> beam.Map(lambda a: (a.content_fingerprint, a))
             | "KeepFirstSeen"
@@ -245,7 +255,8 @@ class StreamArticles(beam.PTransform):
         )
         outputs = {
             "articles": validated.valid,
-            "duplicates": (exact, deduped.duplicates) | "AllDuplicates" >> beam.Flatten(),
+            "duplicates": (fresh[DUPLICATES], exact, deduped.duplicates)
+            | "AllDuplicates" >> beam.Flatten(),
             "index": deduped.index,
             "dead_letter": dead,
         }

@@ -59,6 +59,7 @@ import numpy as np
 import numpy.typing as npt
 
 from pipelines.core.errors import ArticleError
+from pipelines.core.records import Article, Duplicate
 
 TOKEN_RE = re.compile(r"\w+")
 _MASK64 = (1 << 64) - 1
@@ -309,6 +310,22 @@ def band_keys(sig: Signature, bands: int, rows: int) -> list[bytes]:
 
 
 # --- first-seen ordering -----------------------------------------------------------------
+
+
+def duplicate_record(
+    article: Article, original: str, kind: str, similarity: float, detected_at: datetime
+) -> Duplicate:
+    """The `duplicates/` row saying `article` is a `kind` ("exact" or "near") duplicate of
+    the article with id `original`."""
+    return Duplicate(
+        article_id=article.article_id,
+        duplicate_of=original,
+        kind=kind,
+        similarity=similarity,
+        source=article.source,
+        detected_at=detected_at,
+        url=article.url,
+    )
 
 
 def _micros(dt: datetime) -> int:

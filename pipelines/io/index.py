@@ -84,16 +84,17 @@ class IndexEntries:
 
 
 class Admitted:
-    """What an output already holds: article ids and fingerprints, and dead-letter sources.
+    """What an output already holds: the ids of its articles and duplicates, its articles'
+    fingerprints (-> article id), and its dead letters' sources.
 
     Built from the data files themselves (not the index), so an article counts as written
     exactly when its Parquet file exists: a streaming restart after a crash between writing
     articles and writing the index still sees it.
     """
 
-    def __init__(self, ids: set[str], fingerprints: set[str], dead_sources: set[str]) -> None:
+    def __init__(self, ids: set[str], fingerprints: dict[str, str], dead_sources: set[str]) -> None:
         self.ids = frozenset(ids)
-        self.fingerprints = frozenset(fingerprints)
+        self.fingerprints = dict(fingerprints)
         self.dead_sources = frozenset(dead_sources)
 
     def __len__(self) -> int:
@@ -114,10 +115,10 @@ def read_admitted(store: ObjectStore) -> Admitted:
             yield from table.to_pylist()
 
     ids: set[str] = set()
-    fingerprints: set[str] = set()
+    fingerprints: dict[str, str] = {}
     for row in column_values("articles", ["article_id", "content_fingerprint"]):
         ids.add(str(row["article_id"]))
-        fingerprints.add(str(row["content_fingerprint"]))
+        fingerprints.setdefault(str(row["content_fingerprint"]), str(row["article_id"]))
     for row in column_values("duplicates", ["article_id"]):
         ids.add(str(row["article_id"]))
     dead = {str(row["source"]) for row in column_values("dead_letter", ["source"])}

@@ -61,7 +61,7 @@ from apache_beam.transforms.userstate import ReadModifyWriteStateSpec
 
 from pipelines.core import dedup
 from pipelines.core.errors import ArticleError
-from pipelines.core.records import Article, Duplicate
+from pipelines.core.records import Article
 from pipelines.transforms.common import (
     DEAD_LETTER,
     ApplyOrDeadLetter,
@@ -163,7 +163,7 @@ class _ResolveGroup(beam.DoFn):
             if self.repeated_id is not None:
                 self.repeated_id.inc()
             yield beam.pvalue.TaggedOutput(
-                _DUPLICATE, _duplicate_row(article, original, "exact", 1.0, self.now)
+                _DUPLICATE, dedup.duplicate_record(article, original, "exact", 1.0, self.now())
             )
             # Indexed as a duplicate, so a later run knows it was reported and adds no row.
             if article.article_id != original:
@@ -275,7 +275,7 @@ class _Finish(beam.DoFn):
                 self.near.inc()
                 yield beam.pvalue.TaggedOutput(
                     _DUPLICATE,
-                    _duplicate_row(article, original, "near", sim, self.now),
+                    dedup.duplicate_record(article, original, "near", sim, self.now()),
                 )
                 if self.drop:
                     dropped = dataclasses.replace(article, duplicate_of=original)
@@ -290,20 +290,6 @@ class _Finish(beam.DoFn):
 
     def _entry(self, article: Article, sig: bytes) -> dedup.IndexEntry:
         return _index_entry(article, sig, self.params_id)
-
-
-def _duplicate_row(
-    article: Article, original: str, kind: str, similarity: float, now: Clock
-) -> Duplicate:
-    return Duplicate(
-        article_id=article.article_id,
-        duplicate_of=original,
-        kind=kind,
-        similarity=similarity,
-        source=article.source,
-        detected_at=now(),
-        url=article.url,
-    )
 
 
 def _index_entry(article: Article, sig: bytes, params_id: str) -> dedup.IndexEntry:
@@ -504,7 +490,7 @@ class _AcrossWindows(beam.DoFn):
             self.repeated_id.inc()
             yield beam.pvalue.TaggedOutput(
                 _DUPLICATE,
-                _duplicate_row(article, article.article_id, "exact", 1.0, self.now),
+                dedup.duplicate_record(article, article.article_id, "exact", 1.0, self.now()),
             )
             return
         if article.duplicate_of is not None:  # marked within its window: entry already made
@@ -525,7 +511,9 @@ class _AcrossWindows(beam.DoFn):
         self.near.inc()
         yield beam.pvalue.TaggedOutput(
             _DUPLICATE,
-            _duplicate_row(article, found.duplicate_of, "near", found.similarity, self.now),
+            dedup.duplicate_record(
+                article, found.duplicate_of, "near", found.similarity, self.now()
+            ),
         )
         marked = dataclasses.replace(
             article, duplicate_of=found.duplicate_of, duplicate_similarity=found.similarity
