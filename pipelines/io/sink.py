@@ -4,11 +4,18 @@
 `max_rows` rows, and puts each file whole (atomic for readers) under the name that
 `pipelines.core.layout.file_key` derives from the rows' identities. It yields a
 `WrittenFile` per file so callers can count, log or commit offsets after durability.
+
+Uploads run on a few threads (a PUT is mostly waiting on the network, and a batch run
+writes hundreds of partitions): a `WrittenFile` is emitted only once its PUT has returned,
+with its element's window and timestamp, and a bundle finishes only after all of its PUTs
+have, so "emitted" still means "durable".
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +29,7 @@ from pipelines.io.objectstore import ObjectStore, open_store
 from pipelines.io.parquet import to_parquet_bytes
 
 MAX_ROWS_PER_FILE = 100_000
+UPLOAD_THREADS = 8
 
 
 @dataclass(frozen=True)
@@ -55,28 +63,46 @@ class WriteFilesFn(beam.DoFn):
 
     def setup(self) -> None:
         self.store = open_store(self.output_uri, self.s3)
+        self.uploads = ThreadPoolExecutor(UPLOAD_THREADS, thread_name_prefix="put")
 
     def teardown(self) -> None:
+        self.uploads.shutdown(wait=True)
         if self.store is not None:
             self.store.close()
+
+    def start_bundle(self) -> None:
+        # (PUT in flight, the WrittenFile to emit once it returns, in its element's window)
+        self.pending: deque[tuple[Future[None], Any]] = deque()
 
     def process(
         self,
         element: tuple[tuple[str, int, str], Iterable[dict[str, Any]]],
-        window: Any = beam.DoFn.WindowParam,
+        wv: Any = beam.DoFn.WindowedValueParam,
         pane: Any = beam.DoFn.PaneInfoParam,
-    ) -> Iterator[WrittenFile]:
-        (part, shard_no, tag), rows = element
+    ) -> Iterator[Any]:
         assert self.store is not None
-        tag = _window_tag(tag, window, pane)
+        (part, shard_no, tag), rows = element
+        tag = _window_tag(tag, wv.windows[0], pane)
         # Sort by identity so the same rows always land in the same files.
         ordered = sorted(rows, key=lambda r: identity(r, self.kind))
         for start in range(0, len(ordered), self.max_rows):
             chunk = ordered[start : start + self.max_rows]
             key = file_key(self.kind, part, shard_no, [identity(r, self.kind) for r in chunk], tag)
             data = to_parquet_bytes(chunk, self.kind.schema)
-            self.store.put(key, data)
-            self.files.inc()
-            self.rows.inc(len(chunk))
-            self.size.inc(len(data))
-            yield WrittenFile(key, len(chunk), len(data))
+            put = self.uploads.submit(self.store.put, key, data)
+            self.pending.append((put, wv.with_value(WrittenFile(key, len(chunk), len(data)))))
+            # Bounded memory: a few files in flight per thread.
+            while len(self.pending) > 2 * UPLOAD_THREADS:
+                yield self._durable(*self.pending.popleft())
+
+    def finish_bundle(self) -> Iterator[Any]:
+        while self.pending:
+            yield self._durable(*self.pending.popleft())
+
+    def _durable(self, put: Future[None], written: Any) -> Any:
+        put.result()  # raises what the PUT raised: the bundle fails and is retried
+        # Counted here, on the bundle's thread (Beam's metrics do not follow other threads).
+        self.files.inc()
+        self.rows.inc(written.value.rows)
+        self.size.inc(written.value.bytes)
+        return written

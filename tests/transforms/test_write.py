@@ -78,3 +78,44 @@ def test_windowed_rows_get_window_and_pane_in_file_names(tmp_path: Path) -> None
         "w19700101T001740",
     }
     assert all("-p0-" in n for n in names)
+
+
+class _WindowStart(beam.DoFn):
+    def process(self, written, w=beam.DoFn.WindowParam):  # type: ignore[no-untyped-def]
+        yield written.key.split("/")[1], int(w.start), written.rows
+
+
+def test_each_written_file_is_emitted_in_its_window_once_it_exists(tmp_path: Path) -> None:
+    from collections import Counter
+
+    from apache_beam.testing.util import assert_that, equal_to
+    from apache_beam.transforms import window
+
+    rows = _rows(60)  # 45 files (a window's 4 rows in 3 days): more than kept in flight
+    out = tmp_path / "out"
+    # Row i: window start 1000 + 10 * (i // 4), partition day i % 3.
+    expected = Counter((f"dt=2024-09-{26 + i % 3}", 1000 + 10 * (i // 4)) for i in range(len(rows)))
+    with TestPipeline() as p:
+        written = (
+            p
+            | beam.Create(list(enumerate(rows)))
+            | beam.Map(lambda ir: window.TimestampedValue(ir[1], 1000 + 10 * (ir[0] // 4)))
+            | beam.WindowInto(window.FixedWindows(10))
+            | WriteParquet(str(out), ARTICLES, S3Config(), shards=1)
+        )
+        seen = (
+            written
+            | beam.ParDo(_WindowStart())
+            | "Rewindow" >> beam.WindowInto(window.GlobalWindows())
+        )
+        assert_that(seen, equal_to([(*k, n) for k, n in expected.items()]))
+    assert len(list(out.rglob("*.parquet"))) == len(expected)
+
+
+def test_a_failed_put_fails_the_run(tmp_path: Path) -> None:
+    import pytest
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the output's folders should go")
+    with pytest.raises(Exception, match="not-a-folder"):
+        _run(_rows(5), blocker / "out")
