@@ -26,7 +26,9 @@ from pipelines.transforms.common import DEAD_LETTER, Clock, make_dead_letter, ut
 
 
 class _DecodeFn(beam.DoFn):
-    """Owns the codec (schemas parsed once per worker) and the S3 client for claim checks."""
+    """Owns the codec (schemas parsed once per worker) and the S3 client for claim checks,
+    made at the first claim check: most messages carry their body, and making a client costs
+    a process start-up a quarter of a second."""
 
     def __init__(self, s3: S3Config | None, now: Clock, max_body_bytes: int) -> None:
         self.s3 = s3
@@ -37,10 +39,6 @@ class _DecodeFn(beam.DoFn):
 
     def setup(self) -> None:
         self.codec = SingleObjectCodec(schemas.versions(schemas.RAW_ARTICLE))
-        if self.s3 is not None:
-            from pipelines.io.objectstore import make_s3_client
-
-            self.client = make_s3_client(self.s3)
 
     def teardown(self) -> None:
         if self.client is not None:
@@ -69,6 +67,10 @@ class _DecodeFn(beam.DoFn):
     def _resolve(self, raw: RawArticle) -> RawArticle:
         from pipelines.io.claims import resolve_body
 
+        if self.client is None and self.s3 is not None:
+            from pipelines.io.objectstore import make_s3_client
+
+            self.client = make_s3_client(self.s3)
         return resolve_body(raw, self.client)
 
 
