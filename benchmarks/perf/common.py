@@ -54,10 +54,10 @@ SIZES = {
     "small": Size(
         name="small",
         items=2_000,
-        pages_from_items=2_000,  # about 740 HTML pages
+        pages_from_items=5_600,  # about 2,000 HTML pages: the "about 2,000 articles"
         max_pages=2_000,
-        memory_pages=(150, 0),
-        worker_pages=0,
+        memory_pages=(200, 0),
+        worker_pages=750,  # three more backfills: keep them short
         clean_pages=300,
         ner_docs=120,
         tax_messages=2_000,
