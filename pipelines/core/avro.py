@@ -62,7 +62,8 @@ class SingleObjectCodec:
                 f"writer schema fingerprint {fingerprint.hex()} is not among "
                 f"{len(self._writers)} known versions",
             )
-        buf = io.BytesIO(data[HEADER_LEN:])
+        buf = io.BytesIO(data)  # shares the bytes: no copy of the body
+        buf.seek(HEADER_LEN)
         # The current version needs no schema resolution.
         reader = None if fingerprint == self._current else self._parsed_reader
         try:
@@ -71,7 +72,7 @@ class SingleObjectCodec:
             raise ArticleError("schema_mismatch", str(exc)) from exc
         except (EOFError, ValueError, UnicodeDecodeError, IndexError, OverflowError) as exc:
             raise ArticleError("corrupt_payload", f"{type(exc).__name__}: {exc}") from exc
-        if buf.tell() != len(data) - HEADER_LEN:
+        if buf.tell() != len(data):
             raise ArticleError("corrupt_payload", "trailing bytes after the Avro datum")
         if not isinstance(record, dict):
             raise ArticleError("corrupt_payload", "datum is not a record")
