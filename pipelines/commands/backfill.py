@@ -3,10 +3,11 @@
     newswire backfill --input 'crawl/**/*.warc.gz' data/*.jsonl --output s3://bucket/prefix
     newswire backfill --from-topic raw-articles --start 0 --end 2024-10-01T00:00:00Z --output DIR
 
-DirectRunner by default (`--workers N` for N processes, `--cpu-workers N` for cleaning and
-enrichment in N worker processes beside one); any other Beam runner through pass-through
-options (e.g. `--runner=FlinkRunner --flink_master=...`). Ends with a summary table built from
-the pipeline's counters.
+DirectRunner by default, in this process, with cleaning and enrichment in one worker process
+per CPU beside it (`--cpu-workers N`; `--workers N` for the DirectRunner's own N processes
+instead); any other Beam runner through pass-through options (e.g.
+`--runner=FlinkRunner --flink_master=...`), where the CPU workers default to none. Ends with
+a summary table built from the pipeline's counters.
 
 The DirectRunner keeps each stage's data in memory, so an `--input` of more than
 `--files-per-run` files (default 2000) runs as several pipelines, one per slice of files, in
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import sys
 import time
 from datetime import datetime
@@ -29,6 +31,7 @@ from pipelines.config import Config
 if TYPE_CHECKING:
     from apache_beam.options.pipeline_options import PipelineOptions
 
+    from pipelines.core.enrich import EnrichSettings
     from pipelines.pipeline import PipelineSettings
 
 
@@ -60,8 +63,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--cpu-workers",
         type=int,
-        default=0,
-        help="processes for cleaning and enrichment beside the runner's (default 0: none)",
+        help="processes for cleaning and enrichment beside the runner's (default: one per CPU "
+        "with the in-process DirectRunner, else 0)",
     )
     p.add_argument(
         "--files-per-run",
@@ -87,9 +90,23 @@ def parse_bound(value: str | None) -> int | datetime | None:
     return parsed
 
 
+def cpu_workers(args: argparse.Namespace) -> int:
+    """--cpu-workers, or its default: one per CPU when the DirectRunner runs in this process
+    (it runs the steps on one core), none when a runner parallelizes by itself."""
+    if args.cpu_workers is not None:
+        return int(args.cpu_workers)
+    other_runner = any(f.startswith("--runner") for f in args.passthrough)
+    return len(os.sched_getaffinity(0)) if args.workers <= 1 and not other_runner else 0
+
+
+def enrich_settings(config: Config) -> EnrichSettings:
+    from pipelines.core.enrich import EnrichSettings
+
+    return dataclasses.replace(EnrichSettings(), spacy_model=config.spacy_model)
+
+
 def settings_for(args: argparse.Namespace, config: Config) -> PipelineSettings:
     from pipelines.core.dedup import DedupSettings
-    from pipelines.core.enrich import EnrichSettings
     from pipelines.pipeline import PipelineSettings
 
     threshold = args.threshold if args.threshold is not None else config.near_duplicate_threshold
@@ -97,11 +114,11 @@ def settings_for(args: argparse.Namespace, config: Config) -> PipelineSettings:
         output_uri=args.output.rstrip("/"),
         s3=config.s3,
         dedup=dataclasses.replace(DedupSettings(), threshold=threshold),
-        enrich=dataclasses.replace(EnrichSettings(), spacy_model=config.spacy_model),
+        enrich=enrich_settings(config),
         near_duplicates=args.near_duplicates,
         shards=args.shards,
         max_body_bytes=config.max_body_bytes,
-        cpu_workers=args.cpu_workers,
+        cpu_workers=cpu_workers(args),
     )
 
 
@@ -120,6 +137,22 @@ def pipeline_options(args: argparse.Namespace) -> PipelineOptions:
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
+    workers = cpu_workers(args)
+    if workers == 0:
+        return _run(args, config)
+    from pipelines.core.chunks import EnrichChunk
+    from pipelines.transforms.pools import POOLS
+
+    # Start the CPU workers first, without Beam: they import and load the models while this
+    # process imports Beam and plans the job, and they serve every slice of a large input.
+    POOLS.acquire(workers, warm=(EnrichChunk(enrich_settings(config)).preload,))
+    try:
+        return _run(args, config)
+    finally:
+        POOLS.release(workers)
+
+
+def _run(args: argparse.Namespace, config: Config) -> int:
     from pipelines.summary import add_counters, print_summary, summarize_counters
 
     settings = settings_for(args, config)

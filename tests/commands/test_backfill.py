@@ -213,3 +213,28 @@ def test_a_large_input_runs_in_slices_and_dedups_across_them(tmp_path: Path) -> 
     assert len({r["article_id"] for r in sliced}) == len(sliced)
     # Exact copies in different slices: the later one was recognised through the index.
     assert len({r["content_fingerprint"] for r in sliced}) == len(sliced)
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        ([], "cpus"),  # the DirectRunner in this process: one worker per CPU
+        (["--cpu-workers", "3"], 3),
+        (["--cpu-workers", "0"], 0),
+        (["--workers", "2"], 0),  # the DirectRunner's own processes parallelize
+        (["--runner=FlinkRunner"], 0),
+    ],
+)
+def test_cpu_workers_default_to_one_per_cpu_only_for_the_in_process_direct_runner(
+    argv: list[str], expected: object
+) -> None:
+    import os
+
+    from pipelines.cli import build_parser
+    from pipelines.commands.backfill import cpu_workers
+
+    args, args.passthrough = build_parser().parse_known_args(
+        ["backfill", "--input", "x", "--output", "o", *argv]
+    )
+    want = len(os.sched_getaffinity(0)) if expected == "cpus" else expected
+    assert cpu_workers(args) == want
