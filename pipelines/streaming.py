@@ -37,8 +37,8 @@ from apache_beam.utils.timestamp import Duration
 
 from pipelines.config import KafkaConfig, S3Config
 from pipelines.core.chunks import EnrichChunk
-from pipelines.core.dedup import duplicate_record
-from pipelines.core.records import Article, DeadLetter, Message
+from pipelines.core.dedup import duplicate_record, replayed
+from pipelines.core.records import Article, DeadLetter, Duplicate, Message
 from pipelines.io.index import Admitted, IndexEntries, read_admitted
 from pipelines.io.kafka_dlq import PublishDeadLetters
 from pipelines.io.kafka_java import ReadKafkaWithJava
@@ -101,11 +101,9 @@ class _AdmittedFn(beam.DoFn):
 
 
 class _SkipAdmitted(_AdmittedFn):
-    """A replay after a restart: drops articles the output already holds (as articles or as
-    duplicates). An article whose text the output holds under another id is an exact
-    duplicate of that article: it is recorded as one (main output: Article; DUPLICATES:
-    Duplicate). Dropping it too would lose it whenever the run that first saw it died before
-    writing its Duplicate row."""
+    """A replay after a restart (core.dedup.replayed): Article -> the article, or nothing
+    when the output holds it, or on DUPLICATES a Duplicate of the written article with the
+    same text."""
 
     def __init__(self, output_uri: str, s3: S3Config, now: Clock) -> None:
         super().__init__(output_uri, s3)
@@ -113,18 +111,14 @@ class _SkipAdmitted(_AdmittedFn):
 
     def process(self, article: Article) -> Iterator[Any]:
         a = self.admitted
-        if article.article_id in a.ids:
+        verdict = replayed(article, a.ids, a.fingerprints, self.now())
+        if verdict is None:
             Metrics.counter("stream", "already_written").inc()
-            return
-        original = a.fingerprints.get(article.content_fingerprint)
-        if original is not None:
+        elif isinstance(verdict, Duplicate):
             Metrics.counter("dedup", "exact").inc()
-            yield beam.pvalue.TaggedOutput(
-                DUPLICATES,
-                duplicate_record(article, original, "exact", 1.0, self.now()),
-            )
-            return
-        yield article
+            yield beam.pvalue.TaggedOutput(DUPLICATES, verdict)
+        else:
+            yield verdict
 
 
 class _SkipRecordedDeadLetters(_AdmittedFn):

@@ -57,11 +57,10 @@ class SharedPools:
 
     def acquire(self, workers: int, warm: Warm = ()) -> None:
         with self._lock:
-            if workers in self._pools:
-                pool, users, warm = self._pools[workers]
-            else:
-                pool, users, warm = self._new(workers, tuple(warm)), 0, tuple(warm)
-            self._pools[workers] = (pool, users + 1, warm)
+            if workers not in self._pools:
+                self._pools[workers] = (self._new(workers, tuple(warm)), 0, tuple(warm))
+            pool, users, kept = self._pools[workers]
+            self._pools[workers] = (pool, users + 1, kept)
 
     def release(self, workers: int) -> None:
         with self._lock:
