@@ -36,7 +36,12 @@ KINDS = {k.folder: k for k in (ARTICLES, DUPLICATES, DEAD_LETTERS, INDEX)}
 
 
 def identity(row: dict[str, Any], kind: OutputKind) -> str:
-    return "\x1f".join(str(row.get(f)) for f in kind.identity)
+    return identity_of(tuple(row.get(f) for f in kind.identity))
+
+
+def identity_of(values: tuple[Any, ...]) -> str:
+    """The identity of a row whose identity fields hold `values` (in `kind.identity` order)."""
+    return "\x1f".join(str(v) for v in values)
 
 
 def partition(row: dict[str, Any], kind: OutputKind) -> str:
@@ -49,8 +54,10 @@ def partition(row: dict[str, Any], kind: OutputKind) -> str:
 
 
 def shard(row: dict[str, Any], kind: OutputKind, shards: int) -> int:
+    if shards <= 1:
+        return 0
     # crc32, not hash(): Python's str hash differs between worker processes.
-    return zlib.crc32(identity(row, kind).encode("utf-8")) % max(shards, 1)
+    return zlib.crc32(identity(row, kind).encode("utf-8")) % shards
 
 
 def file_key(

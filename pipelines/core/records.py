@@ -110,16 +110,33 @@ class Duplicate:
 
 def to_avro(record: Any) -> dict[str, Any]:
     """Dataclass -> dict in the shape fastavro writes (nested records become dicts)."""
-    return {f.name: _plain(getattr(record, f.name)) for f in dataclasses.fields(record)}
+    return {name: _plain(getattr(record, name)) for name in _field_names(type(record))}
+
+
+# Values that are already in fastavro's shape: most fields, so they skip the generic checks
+# (this runs once per row written; dataclasses.fields/is_dataclass cost microseconds each).
+_AS_IS = (str, bytes, int, float, datetime, type(None))
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
 
 
 def _plain(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return to_avro(value)
+    if isinstance(value, _AS_IS):
+        return value
     if isinstance(value, list):
         return [_plain(v) for v in value]
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return to_avro(value)
     return value
 
 

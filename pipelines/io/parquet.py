@@ -71,17 +71,30 @@ def arrow_schema(name: str) -> pa.Schema:
     return pa.schema([_arrow_field(f) for f in avsc["fields"]], metadata={"avro.schema.name": name})
 
 
-def _arrow_ready(row: dict[str, Any]) -> dict[str, Any]:
-    # Arrow map columns take lists of (key, value) pairs.
-    return {k: (list(v.items()) if isinstance(v, dict) else v) for k, v in row.items()}
+@cache
+def _map_fields(name: str) -> tuple[str, ...]:
+    return tuple(f.name for f in arrow_schema(name) if pa.types.is_map(f.type))
+
+
+def rows_to_table(rows: list[dict[str, Any]], schema_name: str) -> pa.Table:
+    """Rows (dicts in the Avro shape) -> an Arrow table of schema `schema_name`."""
+    maps = _map_fields(schema_name)
+    if maps:
+        # Arrow map columns take lists of (key, value) pairs; the caller's rows stay as they are.
+        rows = [
+            {**r, **{m: list(r[m].items()) for m in maps if isinstance(r.get(m), dict)}}
+            for r in rows
+        ]
+    return pa.Table.from_pylist(rows, schema=arrow_schema(schema_name))
+
+
+def concat_tables(tables: list[pa.Table]) -> pa.Table:
+    return tables[0] if len(tables) == 1 else pa.concat_tables(tables)
 
 
 def to_parquet_bytes(rows: list[dict[str, Any]], schema_name: str) -> bytes:
     """Rows (dicts in the Avro shape) -> one Parquet file's bytes, zstd-compressed."""
-    schema = arrow_schema(schema_name)
-    return table_to_parquet_bytes(
-        pa.Table.from_pylist([_arrow_ready(r) for r in rows], schema=schema)
-    )
+    return table_to_parquet_bytes(rows_to_table(rows, schema_name))
 
 
 def table_to_parquet_bytes(table: pa.Table) -> bytes:

@@ -1,7 +1,7 @@
 """Parquet files to a destination (local folder or S3): the DoFn that owns the store client.
 
-`WriteFilesFn` receives ((partition, shard), rows), splits the rows into files of at most
-`max_rows` rows, and puts each file whole (atomic for readers) under the name that
+`WriteFilesFn` receives ((partition, shard, tag), Arrow tables of rows), splits the rows into
+files of at most `max_rows` rows, and puts each file whole (atomic for readers) under the name that
 `pipelines.core.layout.file_key` derives from the rows' identities. It yields a
 `WrittenFile` per file so callers can count, log or commit offsets after durability.
 
@@ -24,9 +24,9 @@ from apache_beam.metrics import Metrics
 from apache_beam.transforms.window import GlobalWindow
 
 from pipelines.config import S3Config
-from pipelines.core.layout import OutputKind, file_key, identity
+from pipelines.core.layout import OutputKind, file_key, identity_of
 from pipelines.io.objectstore import ObjectStore, open_store
-from pipelines.io.parquet import to_parquet_bytes
+from pipelines.io.parquet import concat_tables, table_to_parquet_bytes
 
 MAX_ROWS_PER_FILE = 100_000
 UPLOAD_THREADS = 8
@@ -76,21 +76,24 @@ class WriteFilesFn(beam.DoFn):
 
     def process(
         self,
-        element: tuple[tuple[str, int, str], Iterable[dict[str, Any]]],
+        element: tuple[tuple[str, int, str], Iterable[Any]],
         wv: Any = beam.DoFn.WindowedValueParam,
         pane: Any = beam.DoFn.PaneInfoParam,
     ) -> Iterator[Any]:
         assert self.store is not None
-        (part, shard_no, tag), rows = element
+        (part, shard_no, tag), tables = element
         tag = _window_tag(tag, wv.windows[0], pane)
+        table = concat_tables(list(tables))
+        columns = [table.column(f).to_pylist() for f in self.kind.identity]
+        ids = [identity_of(values) for values in zip(*columns, strict=True)]
         # Sort by identity so the same rows always land in the same files.
-        ordered = sorted(rows, key=lambda r: identity(r, self.kind))
-        for start in range(0, len(ordered), self.max_rows):
-            chunk = ordered[start : start + self.max_rows]
-            key = file_key(self.kind, part, shard_no, [identity(r, self.kind) for r in chunk], tag)
-            data = to_parquet_bytes(chunk, self.kind.schema)
+        order = sorted(range(len(ids)), key=ids.__getitem__)
+        for start in range(0, len(order), self.max_rows):
+            rows = order[start : start + self.max_rows]
+            key = file_key(self.kind, part, shard_no, [ids[i] for i in rows], tag)
+            data = table_to_parquet_bytes(table.take(rows))
             put = self.uploads.submit(self.store.put, key, data)
-            self.pending.append((put, wv.with_value(WrittenFile(key, len(chunk), len(data)))))
+            self.pending.append((put, wv.with_value(WrittenFile(key, len(rows), len(data)))))
             # Bounded memory: a few files in flight per thread.
             while len(self.pending) > 2 * UPLOAD_THREADS:
                 yield self._durable(*self.pending.popleft())

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import apache_beam as beam
 import pyarrow.dataset as ds
+import pytest
 from apache_beam.testing.test_pipeline import TestPipeline
 
 from pipelines.config import S3Config
@@ -33,26 +34,30 @@ def _rows(n: int) -> list[dict]:
     ]
 
 
-def _run(rows: list[dict], out: Path) -> None:
+def _run(rows: list[dict], out: Path, batch_rows: int = 1000) -> None:
     with TestPipeline() as p:
         _ = (
             p
             | beam.Create(rows)
-            | WriteParquet(str(out), ARTICLES, S3Config(), shards=2, max_rows=7)
+            | WriteParquet(
+                str(out), ARTICLES, S3Config(), shards=2, max_rows=7, batch_rows=batch_rows
+            )
         )
 
 
-def test_partitions_and_idempotent_rewrite(tmp_path: Path) -> None:
+# 1 and 2: rows of one (partition, shard) cross the shuffle in several batches.
+@pytest.mark.parametrize("batch_rows", [1, 2, 1000])
+def test_partitions_and_idempotent_rewrite(tmp_path: Path, batch_rows: int) -> None:
     out = tmp_path / "out"
     rows = _rows(30)
-    _run(rows, out)
+    _run(rows, out, batch_rows)
     files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.parquet"))
     assert {f.split("/")[1] for f in files} == {"dt=2024-09-26", "dt=2024-09-27", "dt=2024-09-28"}
     table = ds.dataset(out / "articles", format="parquet", partitioning="hive").to_table()
     assert sorted(table.column("article_id").to_pylist()) == sorted(r["article_id"] for r in rows)
     assert max(ds.dataset(out / f).count_rows() for f in files) <= 7
     # Same rows again (in another order): same files, nothing added.
-    _run(list(reversed(rows)), out)
+    _run(list(reversed(rows)), out, batch_rows)
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.parquet")) == files
 
 
