@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import io
 import itertools
+import pickle
+import random
 import struct
-from datetime import UTC, datetime
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import fastavro
 import pytest
 
 from pipelines.core import schemas
-from pipelines.core.avro import MARKER, SingleObjectCodec, fingerprint
+from pipelines.core.avro import HEADER_LEN, MARKER, SingleObjectCodec, compile_decoder, fingerprint
 from pipelines.core.errors import ArticleError
 from pipelines.core.records import RawArticle, raw_article_from_avro, to_avro
 
@@ -97,3 +102,313 @@ def test_truncated_and_trailing_payloads_are_corrupt() -> None:
         with pytest.raises(ArticleError) as err:
             codec.decode(bad)
         assert err.value.code == "corrupt_payload"
+
+
+# --- the compiled decoder of the current version ----------------------------------------------
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROS = (-62135596800000000, 253402300799999999)  # datetime(1, 1, 1) .. datetime(9999, ...)
+_LONGS = (0, 1, -1, 63, -64, 64, -65, 8191, -8192, 8192, 2**31, -(2**31) - 1)
+_BIG_LONGS = (2**53 + 1, -(2**53) - 1, 2**63 - 1, -(2**63))
+_CHARS = "aZ0 -/\n\x00éß€中\U0001f600"  # one- to four-byte UTF-8
+
+# Every type the decoder compiles that our own schemas do not use.
+KITCHEN_SINK = {
+    "type": "record",
+    "name": "Sink",
+    "namespace": "test",
+    "fields": [
+        {"name": "flag", "type": "boolean"},
+        {"name": "small", "type": "int"},
+        {"name": "big", "type": "long"},
+        {"name": "ratio", "type": "float"},
+        {"name": "score", "type": "double"},
+        {"name": "nothing", "type": "null"},
+        {"name": "kind", "type": {"type": "enum", "name": "Kind", "symbols": ["A", "B", "C"]}},
+        {"name": "digest", "type": {"type": "fixed", "name": "Digest", "size": 4}},
+        {"name": "either", "type": ["null", "Kind", "Digest", "long", "string"]},
+        {"name": "null_last", "type": ["string", "null"]},
+        {"name": "millis", "type": {"type": "long", "logicalType": "timestamp-millis"}},
+        {
+            "name": "maybe_millis",
+            "type": ["null", {"type": "long", "logicalType": "timestamp-millis"}],
+        },
+        {"name": "maybe_int", "type": ["null", "int"]},
+        {"name": "maybe_bytes", "type": ["null", "bytes"]},
+        {"name": "maybe_long", "type": ["null", "long"]},
+        {"name": "maybe_double", "type": ["null", "double"]},
+        {"name": "maybe_kind", "type": ["null", "Kind"]},
+        {"name": "tags", "type": {"type": "array", "items": "string"}},
+        {
+            "name": "grid",
+            "type": {"type": "map", "values": {"type": "array", "items": ["null", "int"]}},
+        },
+        {
+            "name": "tree",
+            "type": {
+                "type": "record",
+                "name": "Node",
+                "fields": [
+                    {"name": "label", "type": "string"},
+                    {"name": "children", "type": {"type": "array", "items": "Node"}},
+                    {"name": "parent", "type": ["null", "Node"]},
+                ],
+            },
+        },
+        {"name": "empty", "type": {"type": "record", "name": "Empty", "fields": []}},
+        {"name": "empties", "type": {"type": "array", "items": ["null", "Empty"]}},
+    ],
+}
+
+
+def _named_types(schema: Any, names: dict[str, Any]) -> dict[str, Any]:
+    """Every named type of a parsed schema, by full name."""
+    if isinstance(schema, list):
+        for branch in schema:
+            _named_types(branch, names)
+    elif isinstance(schema, dict):
+        if schema["type"] in ("record", "enum", "fixed"):
+            names[schema["name"]] = schema
+        for field in schema.get("fields", ()):
+            _named_types(field["type"], names)
+        for key in ("items", "values"):
+            if key in schema:
+                _named_types(schema[key], names)
+    return names
+
+
+def _text(rng: random.Random) -> str:
+    # Lengths in UTF-8 bytes of one, two and three varint bytes (up to 63, 8191, more).
+    size = rng.choice((0, 1, 3, 20, 40, 70, 300, 5000))
+    chunk = "".join(rng.choice(_CHARS) for _ in range(min(size, 50)))
+    return (chunk * (size // 50 + 1))[:size]
+
+
+def _value(schema: Any, rng: random.Random, names: dict[str, Any], depth: int = 0) -> Any:
+    """A random value for `schema` (parsed), leaning on edge cases."""
+    if isinstance(schema, list):
+        if depth > 2 and "null" in schema:  # keep recursive types finite
+            return None
+        return _value(rng.choice(schema), rng, names, depth)
+    if isinstance(schema, str):
+        schema = names.get(schema, {"type": schema})
+    kind, logical = schema["type"], schema.get("logicalType")
+    if logical in ("timestamp-micros", "timestamp-millis"):
+        micros = rng.choice(
+            (
+                rng.randrange(*_MICROS),  # any year
+                rng.randrange(946684800000000, 4102444800000000),  # 2000-2100
+                rng.randrange(-(10**6), 10**6),  # around the epoch
+            )
+        )
+        return _EPOCH + timedelta(microseconds=micros)
+    if kind == "null":
+        return None
+    if kind == "boolean":
+        return rng.random() < 0.5
+    if kind == "int":
+        return rng.choice((*_LONGS[:9], 2**31 - 1, -(2**31), rng.randrange(-(2**31), 2**31)))
+    if kind == "long":
+        return rng.choice((*_LONGS, *_BIG_LONGS, rng.randrange(-(2**63), 2**63)))
+    if kind in ("float", "double"):
+        return rng.choice((0.0, -0.0, 1.5, -1e300 if kind == "double" else -1e30, rng.random()))
+    if kind == "string":
+        return _text(rng)
+    if kind == "bytes":
+        return rng.randbytes(rng.choice((0, 1, 63, 64, 9000)))
+    if kind == "enum":
+        return rng.choice(schema["symbols"])
+    if kind == "fixed":
+        return rng.randbytes(schema["size"])
+    count = 0 if depth > 2 else rng.choice((0, 0, 1, 3))
+    if kind == "array":
+        return [_value(schema["items"], rng, names, depth + 1) for _ in range(count)]
+    if kind == "map":
+        return {_text(rng): _value(schema["values"], rng, names, depth + 1) for _ in range(count)}
+    assert kind == "record", kind
+    return {f["name"]: _value(f["type"], rng, names, depth + 1) for f in schema["fields"]}
+
+
+def _write(schema: Any, value: Any) -> bytes:
+    buf = io.BytesIO()
+    fastavro.schemaless_writer(buf, schema, value)
+    return buf.getvalue()
+
+
+def _fastavro(schema: Any, data: bytes) -> Any:
+    return fastavro.schemaless_reader(io.BytesIO(data), schema, None)
+
+
+def _current_schemas() -> list[dict[str, Any]]:
+    return [schemas.load(path.stem) for path in sorted(schemas.schema_dir().glob("*.avsc"))]
+
+
+@pytest.mark.parametrize("schema", [*_current_schemas(), KITCHEN_SINK], ids=lambda s: s["name"])
+def test_compiled_decoder_equals_fastavro(schema: dict[str, Any]) -> None:
+    parsed = fastavro.parse_schema(schema, _write_hint=False)
+    names = _named_types(parsed, {})
+    decode = compile_decoder(parsed)
+    rng = random.Random(f"avro-{parsed['name']}")
+    for _ in range(300):
+        data = _write(parsed, _value(parsed, rng, names))
+        ours, end = decode(data, 0)
+        expected = _fastavro(parsed, data)
+        assert end == len(data)
+        # repr as well: the same types (bool vs int, -0.0) and the same tzinfo (UTC).
+        assert ours == expected and repr(ours) == repr(expected)
+
+
+def test_codec_decodes_the_current_version_without_fastavro(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    v1, v2 = schemas.versions(schemas.RAW_ARTICLE)
+    codec = SingleObjectCodec([v1, v2])
+    rng = random.Random(1)
+    names = _named_types(v2, {})
+    messages = [codec.encode(_value(v2, rng, names)) for _ in range(50)]
+    expected = [_fastavro(v2, m[HEADER_LEN:]) for m in messages]
+    old = codec.encode(_example(v1), v1)
+
+    def no_fastavro(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("fastavro.schemaless_reader called")
+
+    monkeypatch.setattr(fastavro, "schemaless_reader", no_fastavro)
+    assert [codec.decode(m) for m in messages] == expected
+    with pytest.raises(AssertionError, match="schemaless_reader"):  # v1 is resolved by fastavro
+        codec.decode(old)
+
+
+def test_codec_accepts_bytearray_and_memoryview() -> None:
+    codec = SingleObjectCodec(schemas.versions(schemas.RAW_ARTICLE))
+    data = codec.encode(_example(codec.reader))
+    expected = codec.decode(data)
+    assert codec.decode(bytearray(data)) == expected
+    assert codec.decode(memoryview(data)) == expected
+
+
+def _full_message() -> tuple[SingleObjectCodec, bytes]:
+    codec = SingleObjectCodec(schemas.versions(schemas.RAW_ARTICLE))
+    record = _example(codec.reader) | {
+        "body": b"<p>" + b"x" * 300 + b"</p>",
+        "attributes": {"k": "v", "é": ""},
+    }
+    return codec, codec.encode(record)
+
+
+def _corrupt(codec: SingleObjectCodec, data: bytes) -> ArticleError:
+    with pytest.raises(ArticleError) as err:
+        codec.decode(data)
+    assert err.value.code == "corrupt_payload"
+    return err.value
+
+
+@pytest.mark.parametrize("version", [0, 1])
+def test_every_truncation_is_corrupt(version: int) -> None:
+    kept = schemas.versions(schemas.RAW_ARTICLE)
+    codec = SingleObjectCodec(kept)
+    record = _example(kept[version])
+    data = codec.encode(record | {"body": b"x" * 300}, kept[version])
+    for end in range(HEADER_LEN, len(data)):
+        _corrupt(codec, data[:end])
+
+
+def test_corrupt_values_are_corrupt_payload() -> None:
+    codec, data = _full_message()
+    # The datum starts with article_id "a1": length byte 04 at offset 10, then the url union.
+    assert data[HEADER_LEN : HEADER_LEN + 4] == b"\x04a1\x02"
+    url = HEADER_LEN + 3
+    for index in (b"\x04", b"\x01", b"\x03", b"\x80\x80\x01"):  # 2, -1, -2, 64
+        assert "union index" in _corrupt(codec, data[:url] + index + data[url + 1 :]).message
+    assert "UnicodeDecodeError" in _corrupt(codec, data[:11] + b"\xff\xfe" + data[13:]).message
+    assert "length -2" in _corrupt(codec, data[:10] + b"\x03" + data[11:]).message
+    huge = b"\xfe\xff\xff\xff\x0f"  # 2**31 - 1 bytes
+    assert "does not fit" in _corrupt(codec, data[:10] + huge + data[11:]).message
+    overlong = b"\x80" * 10 + b"\x04"
+    assert "varint" in _corrupt(codec, data[:10] + overlong + data[11:]).message
+    assert "trailing" in _corrupt(codec, data + b"\x00").message
+
+
+def test_timestamp_out_of_range_is_corrupt() -> None:
+    codec = SingleObjectCodec(schemas.versions(schemas.RAW_ARTICLE))
+    data = codec.encode(_example(codec.reader) | {"fetched_at": 2**62})
+    assert "OverflowError" in _corrupt(codec, data).message
+
+
+def test_compiled_decoder_rejects_what_a_writer_cannot_produce() -> None:
+    for schema, data in (
+        ("boolean", b"\x02"),
+        ("int", b"\x80\x80\x80\x80\x10"),  # 2**31
+        ("long", b"\xff" * 9 + b"\x7f"),  # beyond 64 bits
+        ("double", b"\x00" * 7),
+        ({"type": "enum", "name": "E", "symbols": ["A"]}, b"\x02"),
+        ({"type": "fixed", "name": "F", "size": 4}, b"abc"),
+    ):
+        with pytest.raises((ValueError, IndexError, struct.error)):
+            compile_decoder(schema)(data, 0)
+
+
+def test_map_blocks_with_negative_counts_and_sizes() -> None:
+    codec = SingleObjectCodec(schemas.versions(schemas.RAW_ARTICLE))
+    plain = codec.encode(_example(codec.reader) | {"attributes": {}})
+    assert plain[-1:] == b"\x00"  # the attributes map is last: one empty block
+    entries = b"\x02a\x02b" + b"\x04cd\x00"  # a: b, cd: ""
+    blocks = b"\x03" + bytes([len(entries) * 2]) + entries  # count -2, then the byte size
+    blocks += b"\x02" + b"\x02e\x02f"  # a second block with a plain count: e: f
+    data = plain[:-1] + blocks + b"\x00"
+    decoded = codec.decode(data)
+    assert decoded["attributes"] == {"a": "b", "cd": "", "e": "f"}
+    assert decoded == _fastavro(codec.reader, data[HEADER_LEN:])
+    negative_key = plain[:-1] + b"\x02" + b"\x01a" + b"\x02b" + b"\x00"  # key length -1
+    assert "length -1" in _corrupt(codec, negative_key).message
+
+
+def test_arrays_with_negative_block_counts() -> None:
+    schema = {"type": "array", "items": "long"}
+    data = b"\x03\x04\x02\x04" + b"\x02\x06" + b"\x00"  # block of 2 (size 2): 1, 2; then 3
+    assert compile_decoder(schema)(data, 0) == ([1, 2, 3], len(data))
+    assert _fastavro(fastavro.parse_schema(schema), data) == [1, 2, 3]
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"type": "bytes", "logicalType": "decimal", "precision": 4, "scale": 2},
+        {"type": "string", "logicalType": "uuid"},
+        {"type": "int", "logicalType": "date"},
+        {"type": "array", "items": "null"},
+        {"type": "array", "items": {"type": "record", "name": "E", "fields": []}},
+    ],
+)
+def test_unsupported_schemas_are_refused_at_compile_time(schema: Any) -> None:
+    with pytest.raises(NotImplementedError):
+        compile_decoder(schema)
+
+
+def test_codec_falls_back_to_fastavro_for_an_uncompiled_schema() -> None:
+    schema = fastavro.parse_schema(
+        {
+            "type": "record",
+            "name": "U",
+            "fields": [{"name": "id", "type": {"type": "string", "logicalType": "uuid"}}],
+        },
+        _write_hint=False,
+    )
+    codec = SingleObjectCodec([schema])
+    record = {"id": uuid.UUID(int=7)}
+    assert codec.decode(codec.encode(record)) == record
+
+
+def test_deeply_nested_recursive_data_is_corrupt_not_a_crash() -> None:
+    node = fastavro.parse_schema(KITCHEN_SINK, _write_hint=False)["fields"][-3]["type"]
+    codec = SingleObjectCodec([node])
+    assert codec.decode(codec.encode({"label": "", "children": [], "parent": None}))
+    # Each level: label "", no children, then the parent branch of ["null", Node].
+    data = codec.header + b"\x00\x00\x02" * 100_000 + b"\x00\x00\x00"
+    assert "RecursionError" in _corrupt(codec, data).message
+
+
+def test_codec_pickles() -> None:
+    codec = SingleObjectCodec(schemas.versions(schemas.RAW_ARTICLE))
+    data = codec.encode(_example(codec.reader))
+    copy = pickle.loads(pickle.dumps(codec))
+    assert copy.decode(data) == codec.decode(data)
