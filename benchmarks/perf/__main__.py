@@ -79,7 +79,7 @@ def run(size: Size, only: set[str], work: Path) -> tuple[list[Row], bool]:
 
     steps: dict[str, Callable[[], list[Row]]] = {
         "stages": lambda: stages.run(size, corpus),
-        "tax": lambda: tax.run(config, raws, size.tax_messages, work),
+        "tax": lambda: [r for n in size.tax_messages for r in tax.run(config, raws, n, work)],
         "batch": lambda: batch.run(size, config, *pages(), work),
         "stream": lambda: streaming.run(size, config, raws, work),
     }

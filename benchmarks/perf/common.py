@@ -43,7 +43,9 @@ class Size:
     worker_pages: int  # measure 5: 1 vs 2 workers on this many pages (0: all pages)
     clean_pages: int
     ner_docs: int
-    tax_messages: int  # Kafka -> Parquet rows (the corpus's records, repeated as needed)
+    # Kafka -> Parquet rows (the corpus's records, repeated as needed), one measure per count:
+    # at a few thousand the tax is mostly start-up, ten times more shows the cost per record.
+    tax_messages: tuple[int, ...]
     stream_backlog: int  # streaming: articles sent at once to measure capacity
     stream_seconds: float  # streaming: how long the steady rate is offered
     stream_window_s: float
@@ -60,7 +62,7 @@ SIZES = {
         worker_pages=750,  # three more backfills: keep them short
         clean_pages=300,
         ner_docs=120,
-        tax_messages=2_000,
+        tax_messages=(2_000, 20_000),
         stream_backlog=600,
         stream_seconds=40.0,
         stream_window_s=5.0,
@@ -75,7 +77,7 @@ SIZES = {
         worker_pages=10_000,
         clean_pages=3_000,
         ner_docs=1_000,
-        tax_messages=100_000,
+        tax_messages=(100_000,),
         stream_backlog=3_000,
         stream_seconds=300.0,
         stream_window_s=10.0,

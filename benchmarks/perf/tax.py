@@ -150,7 +150,7 @@ def run(config: Any, raws: list[Any], count: int, work: Path) -> list[Row]:
         finish_row(
             Row(
                 measure="2 tax",
-                what="Kafka -> Parquet on S3, identity",
+                what=f"Kafka -> Parquet on S3, identity, {sent:,} records",
                 unit="articles/s",
                 ours=rate(sent, o.seconds),
                 baseline=rate(sent, b.seconds),
