@@ -61,6 +61,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     # kafka-python logs every reconnect at INFO/ERROR; keep the console for our own messages.
     logging.getLogger("kafka").setLevel(logging.WARNING if not args.verbose else logging.INFO)
+    # Beam logs one INFO line per string type hint it meets while building a job (hundreds,
+    # as our modules use postponed annotations): noise, not news.
+    logging.getLogger("apache_beam.typehints.native_type_compatibility").setLevel(
+        logging.WARNING if not args.verbose else logging.INFO
+    )
     config = Config.from_env(os.environ)
     try:
         return int(args.func(args, config) or 0)

@@ -65,15 +65,17 @@ class ProcessArticles(beam.PTransform):
 
     def expand(self, raws: beam.PCollection) -> dict[str, beam.PCollection]:
         s = self.settings
+        warm = (EnrichChunk(s.enrich).preload,)  # the workers' models load meanwhile
         cleaned = raws | "CleanArticles" >> CleanArticles(
-            s.clean,
-            self.now,
-            s.max_body_bytes,
-            workers=s.cpu_workers,
-            warm=(EnrichChunk(s.enrich).preload,),  # the workers' models load meanwhile
+            s.clean, self.now, s.max_body_bytes, workers=s.cpu_workers, warm=warm
         )
         deduped = cleaned.articles | "DeduplicateArticles" >> DeduplicateArticles(
-            s.dedup, near_duplicates=s.near_duplicates, previous=self.previous, now=self.now
+            s.dedup,
+            near_duplicates=s.near_duplicates,
+            previous=self.previous,
+            now=self.now,
+            workers=s.cpu_workers,
+            warm=warm,
         )
         enriched = deduped.articles | "EnrichArticles" >> EnrichArticles(
             s.enrich, now=self.now, workers=s.cpu_workers

@@ -200,12 +200,9 @@ class StreamArticles(beam.PTransform):
             )
         messages = pbegin | "ReadKafkaStream" >> read | "WindowMessages" >> _windowing(s)
         decoded = messages | "DecodeArticles" >> DecodeArticles(ps.s3, now, ps.max_body_bytes)
+        warm = (EnrichChunk(ps.enrich).preload,)  # the workers' models load meanwhile
         cleaned = decoded.articles | "CleanArticles" >> CleanArticles(
-            ps.clean,
-            now,
-            ps.max_body_bytes,
-            workers=ps.cpu_workers,
-            warm=(EnrichChunk(ps.enrich).preload,),  # the workers' models load meanwhile
+            ps.clean, now, ps.max_body_bytes, workers=ps.cpu_workers, warm=warm
         )
         fresh = cleaned.articles | "SkipAdmitted" >> beam.ParDo(
             _SkipAdmitted(ps.output_uri, ps.s3, now)
@@ -222,7 +219,13 @@ class StreamArticles(beam.PTransform):
         rewindowed = first.articles | "RewindowArticles" >> _windowing(s)
         exact = first[DUPLICATES] | "RewindowDuplicates" >> _windowing(s)
         within = rewindowed | "DeduplicateArticles" >> DeduplicateArticles(
-            ps.dedup, near_duplicates=ps.near_duplicates, now=now
+            ps.dedup,
+            near_duplicates=ps.near_duplicates,
+            now=now,
+            workers=ps.cpu_workers,
+            warm=warm,
+            keep_signatures=True,  # the check across windows reuses them
+            in_memory=True,  # a window's articles fit one worker: fewer shuffles and hops
         )
         deduped = within | "DeduplicateAcrossWindows" >> DeduplicateAcrossWindows(
             ps.dedup,

@@ -90,13 +90,29 @@ def parse_bound(value: str | None) -> int | datetime | None:
     return parsed
 
 
+def default_cpu_workers(one_sdk_process: bool) -> int:
+    """The CPU workers a job gets unless told: one per CPU when the runner runs all of the job's
+    Python in one process (the in-process DirectRunner, Prism), whose GIL would hold the heavy
+    steps to one core; none when the runner parallelizes by itself (Flink, Dataflow, the
+    DirectRunner with several SDK processes)."""
+    return len(os.sched_getaffinity(0)) if one_sdk_process else 0
+
+
 def cpu_workers(args: argparse.Namespace) -> int:
-    """--cpu-workers, or its default: one per CPU when the DirectRunner runs in this process
-    (it runs the steps on one core), none when a runner parallelizes by itself."""
+    """--cpu-workers, or its default for the DirectRunner in this process."""
     if args.cpu_workers is not None:
         return int(args.cpu_workers)
     other_runner = any(f.startswith("--runner") for f in args.passthrough)
-    return len(os.sched_getaffinity(0)) if args.workers <= 1 and not other_runner else 0
+    return default_cpu_workers(args.workers <= 1 and not other_runner)
+
+
+def start_cpu_workers(workers: int, config: Config) -> None:
+    """Start the job's CPU worker processes now, before this process imports Beam: they
+    import and load the models meanwhile. Release with `transforms.pools.POOLS.release`."""
+    from pipelines.core.chunks import EnrichChunk
+    from pipelines.transforms.pools import POOLS
+
+    POOLS.acquire(workers, warm=(EnrichChunk(enrich_settings(config)).preload,))
 
 
 def enrich_settings(config: Config) -> EnrichSettings:
@@ -140,12 +156,10 @@ def run(args: argparse.Namespace, config: Config) -> int:
     workers = cpu_workers(args)
     if workers == 0:
         return _run(args, config)
-    from pipelines.core.chunks import EnrichChunk
     from pipelines.transforms.pools import POOLS
 
-    # Start the CPU workers first, without Beam: they import and load the models while this
-    # process imports Beam and plans the job, and they serve every slice of a large input.
-    POOLS.acquire(workers, warm=(EnrichChunk(enrich_settings(config)).preload,))
+    # One pool for every slice of a large input, started before Beam is imported.
+    start_cpu_workers(workers, config)
     try:
         return _run(args, config)
     finally:

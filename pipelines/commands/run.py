@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import logging
-import os
 import signal
 import sys
 import tempfile
@@ -148,10 +147,7 @@ def stream_settings(
     dlq = args.dlq_topic or config.kafka.dlq_topic
     args.threshold = None
     args.shards = 1
-    if args.cpu_workers is None:
-        # Prism runs one SDK process per job: worker processes give the heavy steps the
-        # other cores. Distributed runners parallelize by themselves.
-        args.cpu_workers = len(os.sched_getaffinity(0)) if args.runner in ("prism", "direct") else 0
+    args.cpu_workers = stream_cpu_workers(args)
     return StreamSettings(
         pipeline=settings_for(args, config),
         kafka=dataclasses.replace(config.kafka, topic=topic),
@@ -176,7 +172,30 @@ def _expansion_jar(args: argparse.Namespace, config: Config) -> str | None:
     return str(stack.kafka_expansion_jar(config))
 
 
+def stream_cpu_workers(args: argparse.Namespace) -> int:
+    """--cpu-workers, or its default: Prism (and the DirectRunner) run one SDK process per job."""
+    from pipelines.commands.backfill import default_cpu_workers
+
+    if args.cpu_workers is not None:
+        return int(args.cpu_workers)
+    return default_cpu_workers(args.runner in ("prism", "direct"))
+
+
 def run(args: argparse.Namespace, config: Config) -> int:
+    workers = stream_cpu_workers(args)
+    if workers == 0:
+        return _run(args, config)
+    from pipelines.commands.backfill import start_cpu_workers
+    from pipelines.transforms.pools import POOLS
+
+    start_cpu_workers(workers, config)  # before Beam's import: they load models meanwhile
+    try:
+        return _run(args, config)
+    finally:
+        POOLS.release(workers)
+
+
+def _run(args: argparse.Namespace, config: Config) -> int:
     import apache_beam as beam
     from apache_beam.options.pipeline_options import PipelineOptions
 

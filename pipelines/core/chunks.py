@@ -1,6 +1,7 @@
 """Chunk tasks: what a CPU worker process runs for a step, one chunk of records at a time.
 
     CleanChunk(settings, now)(raws)    -> [Article | Failure, ...]   one per input, in order
+    SignChunk(settings)(articles)      -> [(Article, signature bytes) | Failure, ...]
     EnrichChunk(settings)(articles)    -> [Article | Failure, ...]
 
 A task is a picklable callable over a list; an exception confined to one record becomes that
@@ -19,6 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from pipelines.core.clean import CleanSettings, clean_article
+from pipelines.core.dedup import DedupSettings, sign
 from pipelines.core.enrich import EnrichmentModels, EnrichSettings, enrich_articles, load_models
 from pipelines.core.errors import ArticleError
 from pipelines.core.records import Article, RawArticle
@@ -61,6 +63,19 @@ class CleanChunk:
 
     def __call__(self, raws: list[RawArticle]) -> list[Any]:
         return per_element(self.one, raws)
+
+
+class SignChunk:
+    """MinHash-sign articles for deduplication (a few milliseconds of hashing each)."""
+
+    def __init__(self, settings: DedupSettings) -> None:
+        self.settings = settings
+
+    def one(self, article: Article) -> tuple[Article, bytes]:
+        return sign(article, self.settings)
+
+    def __call__(self, articles: list[Article]) -> list[Any]:
+        return per_element(self.one, articles)
 
 
 # Models per process, by settings: loading takes seconds and hundreds of MB.

@@ -279,6 +279,15 @@ def signature(text: str, settings: DedupSettings) -> Signature:
     return minhash(hashes, settings.num_perm, settings.seed)
 
 
+def sign(article: Article, settings: DedupSettings) -> tuple[Article, bytes]:
+    """(article, its signature as bytes), after checking the fields dedup relies on."""
+    if not article.article_id:
+        raise ArticleError("missing_article_id", "article has no article_id")
+    if not article.content_fingerprint:
+        raise ArticleError("missing_fingerprint", "article has no content_fingerprint")
+    return article, signature_to_bytes(signature(article.text, settings))
+
+
 def signature_to_bytes(sig: Signature) -> bytes:
     return sig.astype("<u4").tobytes()
 

@@ -320,10 +320,17 @@ class _DiscoverPartitions(beam.DoFn):
         self.align_id = align_id  # the read's id when aligning watermarks, else None
         self.consumer: Any = None
         self.found = Metrics.counter("kafka_stream", "partitions_discovered")
+        self.relist_failed = Metrics.counter("kafka_stream", "partition_listing_failed")
 
     def setup(self) -> None:
-        # A group member only for `committed()`: it never subscribes, so never joins the group.
-        self.consumer = _consumer(self.kafka, self.group_id)
+        # Made at first use (`_client`): a runner may set this DoFn up while the broker restarts.
+        self.consumer = None
+
+    def _client(self) -> Any:
+        if self.consumer is None:
+            # A group member only for `committed()`: it never subscribes, so never joins.
+            self.consumer = _consumer(self.kafka, self.group_id)
+        return self.consumer
 
     def teardown(self) -> None:
         if self.consumer is not None:
@@ -333,10 +340,10 @@ class _DiscoverPartitions(beam.DoFn):
         from kafka import TopicPartition
 
         tps = [TopicPartition(topic, p) for p in partitions]
-        beginning = self.consumer.beginning_offsets(tps)
+        beginning = self._client().beginning_offsets(tps)
         starts = {}
         for tp in tps:
-            committed = self.consumer.committed(tp)
+            committed = self._client().committed(tp)
             # A committed offset older than the log start was lost to retention.
             starts[tp.partition] = max(committed or 0, beginning[tp])
         return starts
@@ -348,15 +355,26 @@ class _DiscoverPartitions(beam.DoFn):
         tracker: Any = _PARTITION_NUMBERS,
         watermark: Any = _DISCOVERY_WATERMARK,
     ) -> Iterator[KafkaPartition]:
+        from kafka.errors import KafkaError
+
         listed_at = Timestamp.now()
         first = tracker.current_restriction().start
-        if first > 0:
-            self.consumer.topics()  # partitions_for_topic reads a cache; refresh it
-        known = self.consumer.partitions_for_topic(topic)
-        if first == 0 and not known:
-            raise RuntimeError(f"topic {topic!r} does not exist or has no partitions")
-        partitions = sorted(p for p in known if p >= first)
-        starts = self._start_offsets(topic, partitions) if partitions else {}
+        try:
+            if first > 0:
+                self._client().topics()  # partitions_for_topic reads a cache; refresh it
+            known = self._client().partitions_for_topic(topic)
+            if first == 0 and not known:
+                raise RuntimeError(f"topic {topic!r} does not exist or has no partitions")
+            partitions = sorted(p for p in known if p >= first)
+            starts = self._start_offsets(topic, partitions) if partitions else {}
+        except KafkaError:
+            if first == 0 or self.interval_s is None:
+                raise  # nothing read yet: a job started against a down broker fails at once
+            # A broker restart during a re-listing: the partitions being read are unaffected;
+            # list again at the next interval.
+            self.relist_failed.inc()
+            tracker.defer_remainder(Duration.of(self.interval_s))
+            return
         for p in partitions:
             if not tracker.try_claim(p):
                 return
@@ -663,8 +681,9 @@ class _CommitFn(beam.DoFn):
         self.stale = Metrics.counter("kafka_stream", "stale_offsets_skipped")
 
     def setup(self) -> None:
-        # Assign-free: a consumer that never subscribes commits as a "simple" group client.
-        self.consumer = _consumer(self.kafka, self.group_id)
+        # Connected at the first commit, inside its retries: a runner may set this DoFn up
+        # while the broker restarts, and that must not fail the job.
+        self.consumer = None
 
     def teardown(self) -> None:
         if self.consumer is not None:
@@ -703,6 +722,9 @@ class _CommitFn(beam.DoFn):
         deadline, delay = time.monotonic() + 120.0, 0.5
         while True:
             try:
+                if self.consumer is None:
+                    # Assign-free: never subscribing, it commits as a "simple" group client.
+                    self.consumer = _consumer(self.kafka, self.group_id)
                 self.consumer.commit(offsets)
                 break
             except KafkaError:

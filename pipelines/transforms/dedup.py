@@ -5,8 +5,9 @@ In: PCollection[Article] (cleaned: article_id, content_fingerprint, ingested_at 
 PCollection[IndexEntry]: the fingerprint index of articles admitted by earlier runs.
 
 Out (`DedupResult`, a NamedTuple of PCollections):
-- `articles`: Article. Exact duplicates removed; a near-duplicate keeps `duplicate_of` and
-  `duplicate_similarity` set (near_duplicates="mark") or is left out ("drop").
+- `articles`: Article (with `keep_signatures`: (Article, signature bytes), as
+  `DeduplicateAcrossWindows` takes them). Exact duplicates removed; a near-duplicate keeps
+  `duplicate_of` and `duplicate_similarity` set (near_duplicates="mark") or is left out ("drop").
 - `duplicates`: pipelines.core.records.Duplicate, one per exact or near duplicate found.
 - `index`: IndexEntry for every article in `articles` and every duplicate reported, to append
   to the fingerprint index.
@@ -16,7 +17,8 @@ Out (`DedupResult`, a NamedTuple of PCollections):
 Every decision is made on keyed groups, never in process-global state, so it is correct on
 any number of workers:
 
-1. Sign: validate and compute the MinHash signature (pipelines.core.dedup.signature).
+1. Sign: validate and compute the MinHash signature (pipelines.core.dedup.sign), in the CPU
+   worker processes when `workers` > 0 (transforms.workers.ChunkedApply).
 2. GroupById (CoGroupByKey with the index by article_id): an id already in the index is not
    re-admitted (re-run, overlapping backfill): counter dedup/already_ingested only (no
    Duplicate row: the earlier run already wrote or reported it). The same id twice in this
@@ -35,6 +37,10 @@ any number of workers:
    signature is shuffled per article, not per band) -> estimated Jaccard >= threshold ->
    PickEarliestOriginal (CombinePerKey min by rank) -> JoinMatches with the articles by id.
    Chains resolve as core.dedup documents: to the earliest article similar enough.
+   With `in_memory` (streaming windows, which are small), the window's signed articles and
+   the index's signatures go to one key instead, where `core.dedup.near_duplicate_matches`
+   (the single-process reference of the same rule) decides: one shuffle instead of five, and
+   no band keys (one element per band and article) through the runner.
 
 Already-ingested articles are only counted (dedup/already_ingested). Exact duplicates and
 dropped near-duplicates also get an index entry (with duplicate_of set), so a later run
@@ -50,7 +56,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -60,15 +66,15 @@ from apache_beam.metrics import Metrics
 from apache_beam.transforms.userstate import ReadModifyWriteStateSpec
 
 from pipelines.core import dedup
-from pipelines.core.errors import ArticleError
+from pipelines.core.chunks import SignChunk
 from pipelines.core.records import Article
 from pipelines.transforms.common import (
     DEAD_LETTER,
-    ApplyOrDeadLetter,
     Clock,
     single_process_runner,
     utc_now,
 )
+from pipelines.transforms.workers import ChunkedApply
 
 STEP = "dedup"
 INFO = "dedup_info"  # counters that are neither outcomes nor dead-letter reasons
@@ -110,20 +116,6 @@ def _rank(article: Article) -> dedup.Rank:
 
 def _first_seen_key(item: Signed) -> tuple[dedup.Rank, str]:
     return _rank(item[0]), item[0].content_fingerprint
-
-
-class _Sign:
-    """Validates the fields dedup relies on and computes the signature (ArticleError -> DLQ)."""
-
-    def __init__(self, settings: dedup.DedupSettings) -> None:
-        self.settings = settings
-
-    def __call__(self, article: Article) -> Signed:
-        if not article.article_id:
-            raise ArticleError("missing_article_id", "article has no article_id")
-        if not article.content_fingerprint:
-            raise ArticleError("missing_fingerprint", "article has no content_fingerprint")
-        return article, dedup.signature_to_bytes(dedup.signature(article.text, self.settings))
 
 
 class _ResolveGroup(beam.DoFn):
@@ -257,12 +249,19 @@ class _Verify(beam.DoFn):
 
 
 class _Finish(beam.DoFn):
-    """(id, {article, match}) -> marked/dropped Article, near Duplicate, IndexEntry."""
+    """(id, {article, match}) -> marked/dropped Article (or Signed), near Duplicate, IndexEntry."""
 
-    def __init__(self, settings: dedup.DedupSettings, near_duplicates: str, now: Clock) -> None:
+    def __init__(
+        self,
+        settings: dedup.DedupSettings,
+        near_duplicates: str,
+        now: Clock,
+        keep_signatures: bool = False,
+    ) -> None:
         self.params_id = settings.params_id
         self.drop = near_duplicates == DROP
         self.now = now
+        self.keep_signatures = keep_signatures
         self.near = Metrics.counter(STEP, "near")
         self.admitted = Metrics.counter(STEP, "articles")
 
@@ -270,26 +269,69 @@ class _Finish(beam.DoFn):
         _, groups = element
         matches = list(groups["match"])
         for article, sig in groups["article"]:  # exactly one after steps 2-3
-            if matches:
-                _rank, original, sim = min(matches)
-                self.near.inc()
-                yield beam.pvalue.TaggedOutput(
-                    _DUPLICATE,
-                    dedup.duplicate_record(article, original, "near", sim, self.now()),
-                )
-                if self.drop:
-                    dropped = dataclasses.replace(article, duplicate_of=original)
-                    yield beam.pvalue.TaggedOutput(_INDEX, self._entry(dropped, sig))
-                    continue
-                article = dataclasses.replace(
-                    article, duplicate_of=original, duplicate_similarity=sim
-                )
-            self.admitted.inc()
-            yield beam.pvalue.TaggedOutput(_INDEX, self._entry(article, sig))
-            yield article
+            yield from self._decide(article, sig, min(matches) if matches else None)
+
+    def _decide(
+        self, article: Article, sig: bytes, match: tuple[dedup.Rank, str, float] | None
+    ) -> Iterator[Any]:
+        if match is not None:
+            _rank, original, sim = match
+            self.near.inc()
+            yield beam.pvalue.TaggedOutput(
+                _DUPLICATE,
+                dedup.duplicate_record(article, original, "near", sim, self.now()),
+            )
+            if self.drop:
+                dropped = dataclasses.replace(article, duplicate_of=original)
+                yield beam.pvalue.TaggedOutput(_INDEX, self._entry(dropped, sig))
+                return
+            article = dataclasses.replace(article, duplicate_of=original, duplicate_similarity=sim)
+        self.admitted.inc()
+        yield beam.pvalue.TaggedOutput(_INDEX, self._entry(article, sig))
+        yield (article, sig) if self.keep_signatures else article
 
     def _entry(self, article: Article, sig: bytes) -> dedup.IndexEntry:
         return _index_entry(article, sig, self.params_id)
+
+
+class _FinishInMemory(_Finish):
+    """(key, {new: [Signed], old: [(id, SigRecord)]}) -> what _Finish emits, for all of a
+    window's articles at once: its near-duplicates found in memory by the same rule as the
+    shuffled pass (`core.dedup.near_duplicate_matches`, its single-process reference)."""
+
+    def __init__(
+        self,
+        settings: dedup.DedupSettings,
+        near_duplicates: str,
+        now: Clock,
+        keep_signatures: bool = False,
+    ) -> None:
+        super().__init__(settings, near_duplicates, now, keep_signatures)
+        self.settings = settings
+
+    def process(self, element: tuple[str, dict[str, Iterable[Any]]]) -> Iterator[Any]:
+        _, groups = element
+        new: list[Signed] = list(groups["new"])
+        if not new:
+            return
+        # As the shuffled pass: one record per id, the earliest (index entries rank first).
+        records: dict[str, SigRecord] = {}
+        for article_id, record in groups["old"]:
+            records[article_id] = min(record, records.get(article_id, record))
+        for article, sig in new:
+            record = (_rank(article), sig)
+            records[article.article_id] = min(record, records.get(article.article_id, record))
+        matches = dedup.near_duplicate_matches(
+            (
+                dedup.Candidate(article_id, rank, dedup.signature_from_bytes(raw))
+                for article_id, (rank, raw) in records.items()
+            ),
+            self.settings,
+        )
+        for article, sig in new:
+            m = matches.get(article.article_id)
+            found = None if m is None else (m.original_rank, m.duplicate_of, m.similarity)
+            yield from self._decide(article, sig, found)
 
 
 def _index_entry(article: Article, sig: bytes, params_id: str) -> dedup.IndexEntry:
@@ -312,6 +354,10 @@ class DeduplicateArticles(beam.PTransform):
         near_duplicates: str = MARK,
         now: Clock | datetime = utc_now,
         previous: beam.PCollection | None = None,
+        workers: int = 0,
+        warm: Sequence[Callable[[], None]] = (),
+        keep_signatures: bool = False,
+        in_memory: bool = False,
     ) -> None:
         super().__init__()
         if near_duplicates not in (MARK, DROP):
@@ -320,6 +366,10 @@ class DeduplicateArticles(beam.PTransform):
         self.near_duplicates = near_duplicates
         self.now: Clock = _FixedClock(now) if isinstance(now, datetime) else now
         self.previous = previous
+        self.workers = workers
+        self.warm = tuple(warm)
+        self.keep_signatures = keep_signatures
+        self.in_memory = in_memory
 
     def expand(self, pvalueish: Any) -> DedupResult:
         if isinstance(pvalueish, dict):
@@ -334,7 +384,7 @@ class DeduplicateArticles(beam.PTransform):
         s = self.settings
 
         signed = articles | "SignArticles" >> beam.ParDo(
-            ApplyOrDeadLetter(STEP, _Sign(s), self.now)
+            ChunkedApply(STEP, SignChunk(s), self.workers, now=self.now, warm=self.warm)
         ).with_outputs(DEAD_LETTER, main="signed")
 
         # Exact: by article_id, then by content fingerprint; the index takes part in both.
@@ -364,40 +414,19 @@ class DeduplicateArticles(beam.PTransform):
         )
         survivors = by_fp.kept
 
-        # Near: LSH buckets over new and indexed signatures, verified pairs, earliest original.
-        new_sigs = survivors | "NewSignatures" >> beam.Map(
-            lambda x: (x[0].article_id, (_rank(x[0]), x[1]))
-        )
         old_sigs = previous | "IndexSignatures" >> beam.ParDo(_IndexSignatures(s))
-        sigs = (new_sigs, old_sigs) | "AllSignatures" >> beam.Flatten()
-        pairs = (
-            sigs
-            | "EmitBandKeys" >> beam.ParDo(_BandKeys(s))
-            | "GroupByBand" >> beam.GroupByKey()
-            | "PairWithinBuckets" >> beam.ParDo(_PairBucket(s.max_bucket_compare))
-        )
-        matches = (
-            {"sig": sigs, "earlier": pairs}
-            | "GroupPairsByLater" >> beam.CoGroupByKey()
-            | "AttachLaterSignature" >> beam.FlatMap(_attach_later_signature)
-        )
-        best = (
-            {"sig": sigs, "later": matches}
-            | "GroupPairsByEarlier" >> beam.CoGroupByKey()
-            | "VerifySimilarity" >> beam.ParDo(_Verify(s.threshold))
-            | "PickEarliestOriginal" >> beam.CombinePerKey(min)
-        )
-        finished = (
-            {
-                "article": survivors
-                | "KeyArticlesById" >> beam.Map(lambda x: (x[0].article_id, x)),
-                "match": best,
-            }
-            | "JoinMatches" >> beam.CoGroupByKey()
-            | "MarkNearDuplicates"
-            >> beam.ParDo(_Finish(s, self.near_duplicates, self.now)).with_outputs(
-                _DUPLICATE, _INDEX, main="articles"
-            )
+        finish = _FinishInMemory if self.in_memory else _Finish
+        mark = finish(s, self.near_duplicates, self.now, self.keep_signatures)
+        if self.in_memory:
+            # All of a window on one worker: one shuffle, no band keys (streaming windows).
+            grouped = {
+                "new": survivors | "KeyNewToWindow" >> beam.Map(lambda x: (0, x)),
+                "old": old_sigs | "KeyOldToWindow" >> beam.Map(lambda x: (0, x)),
+            } | "GroupWindow" >> beam.CoGroupByKey()
+        else:
+            grouped = self._near_shuffled(survivors, old_sigs)
+        finished = grouped | "MarkNearDuplicates" >> beam.ParDo(mark).with_outputs(
+            _DUPLICATE, _INDEX, main="articles"
         )
         duplicates = (
             by_id[_DUPLICATE],
@@ -416,6 +445,38 @@ class DeduplicateArticles(beam.PTransform):
             dead_letter=signed[DEAD_LETTER],
         )
 
+    def _near_shuffled(
+        self, survivors: beam.PCollection, old_sigs: beam.PCollection
+    ) -> beam.PCollection:
+        """Near: LSH buckets over new and indexed signatures, verified pairs, earliest original;
+        -> (id, {article, match}) for _Finish."""
+        s = self.settings
+        new_sigs = survivors | "NewSignatures" >> beam.Map(
+            lambda x: (x[0].article_id, (_rank(x[0]), x[1]))
+        )
+        sigs = (new_sigs, old_sigs) | "AllSignatures" >> beam.Flatten()
+        pairs = (
+            sigs
+            | "EmitBandKeys" >> beam.ParDo(_BandKeys(s))
+            | "GroupByBand" >> beam.GroupByKey()
+            | "PairWithinBuckets" >> beam.ParDo(_PairBucket(s.max_bucket_compare))
+        )
+        matches = (
+            {"sig": sigs, "earlier": pairs}
+            | "GroupPairsByLater" >> beam.CoGroupByKey()
+            | "AttachLaterSignature" >> beam.FlatMap(_attach_later_signature)
+        )
+        best = (
+            {"sig": sigs, "later": matches}
+            | "GroupPairsByEarlier" >> beam.CoGroupByKey()
+            | "VerifySimilarity" >> beam.ParDo(_Verify(s.threshold))
+            | "PickEarliestOriginal" >> beam.CombinePerKey(min)
+        )
+        return {
+            "article": survivors | "KeyArticlesById" >> beam.Map(lambda x: (x[0].article_id, x)),
+            "match": best,
+        } | "JoinMatches" >> beam.CoGroupByKey()
+
 
 # --- across windows (streaming) ----------------------------------------------------------
 
@@ -428,7 +489,7 @@ _IDS_PER_ENTRY = 5  # ids are cheap: remember more of them than signatures
 
 
 class _AcrossWindows(beam.DoFn):
-    """Article -> Article (marked, or left out when dropping), Duplicate, IndexEntry.
+    """Signed -> Article (marked, or left out when dropping), Duplicate, IndexEntry.
 
     An article_id admitted in an earlier window is not admitted again (a producer re-sending
     an article, or another rendering of it, with different text): it becomes a Duplicate of
@@ -483,8 +544,9 @@ class _AcrossWindows(beam.DoFn):
                 del self.seen_ids[next(iter(self.seen_ids))]
             return False
 
-    def process(self, article: Article) -> Iterator[Any]:
+    def process(self, signed: Signed) -> Iterator[Any]:
         assert self.memory is not None
+        article, sig_bytes = signed
         if self._seen_before(article.article_id):
             self.exact.inc()
             self.repeated_id.inc()
@@ -496,8 +558,7 @@ class _AcrossWindows(beam.DoFn):
         if article.duplicate_of is not None:  # marked within its window: entry already made
             yield article
             return
-        sig = dedup.signature(article.text, self.settings)
-        sig_bytes = dedup.signature_to_bytes(sig)
+        sig = dedup.signature_from_bytes(sig_bytes)  # signed within the window already
         with _MEMORY_LOCK:
             found = self.memory.match(article.article_id, sig)
             if found is None:
@@ -526,11 +587,11 @@ class _AcrossWindows(beam.DoFn):
 
 
 class _AcrossWindowsOnOneWorker(_AcrossWindows):
-    """(0, Article) -> the same. Every element has the same key and the DoFn declares state,
+    """(0, Signed) -> the same. Every element has the same key and the DoFn declares state,
     so a distributed runner sends all of them to one worker, one at a time."""
 
     def process(  # type: ignore[override]
-        self, element: tuple[int, Article], _one_key: Any = _ONE_KEY_STATE
+        self, element: tuple[int, Signed], _one_key: Any = _ONE_KEY_STATE
     ) -> Iterator[Any]:
         yield from super().process(element[1])
 
@@ -538,12 +599,13 @@ class _AcrossWindowsOnOneWorker(_AcrossWindows):
 class DeduplicateAcrossWindows(beam.PTransform):
     """Streaming: near-duplicates of articles written in earlier windows (or runs).
 
-    In: the `DedupResult` of `DeduplicateArticles` on one window. Out: a `DedupResult` whose
-    `articles` are also checked against a bounded in-memory memory of earlier windows' originals
-    (`max_entries`, most recent first; loaded from the fingerprint index at start), whose
-    `duplicates` add the near-duplicates found that way (counter dedup/near_across_windows),
-    and whose `index` holds one entry per article as finally decided.
-    All of it runs on one worker: the cost is a signature and a few bucket lookups per article.
+    In: the `DedupResult` of `DeduplicateArticles(keep_signatures=True)` on one window (its
+    `articles` are (Article, signature bytes): nothing is signed twice). Out: a `DedupResult`
+    whose `articles` (Article) are also checked against a bounded in-memory memory of earlier
+    windows' originals (`max_entries`, most recent first; loaded from the fingerprint index at
+    start), whose `duplicates` add the near-duplicates found that way (counter
+    dedup/near_across_windows), and whose `index` holds one entry per article as finally
+    decided. All of it runs on one worker: the cost is a few bucket lookups per article.
     """
 
     def __init__(

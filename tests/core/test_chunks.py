@@ -5,8 +5,9 @@ from __future__ import annotations
 import pickle
 from datetime import UTC, datetime
 
-from pipelines.core.chunks import CleanChunk, EnrichChunk, Failure, per_element
+from pipelines.core.chunks import CleanChunk, EnrichChunk, Failure, SignChunk, per_element
 from pipelines.core.clean import CleanSettings
+from pipelines.core.dedup import DedupSettings, signature, signature_from_bytes
 from pipelines.core.enrich import EnrichSettings
 from pipelines.core.errors import ArticleError
 from pipelines.core.records import Article, RawArticle
@@ -60,6 +61,24 @@ def test_clean_chunk_cleans_and_fails_per_record_and_survives_pickling() -> None
     assert ok.title == "Harbour Plan Approved After Long Debate"
     assert ok.ingested_at == NOW
     assert isinstance(empty, Failure) and empty.code == "empty_body"
+
+
+def test_sign_chunk_signs_and_fails_per_record_and_survives_pickling() -> None:
+    settings = DedupSettings()
+    text = "The city council approved a plan to rebuild the old harbour front on Monday."
+    good = Article("a", text, "s", NOW, content_fingerprint="f")
+    task = pickle.loads(pickle.dumps(SignChunk(settings)))
+    signed, no_fp, no_text = task(
+        [
+            good,
+            Article("b", text, "s", NOW, content_fingerprint=""),
+            Article("c", " -- ", "s", NOW, content_fingerprint="g"),
+        ]
+    )
+    assert signed[0] is not None and signed[0].article_id == "a"
+    assert (signature_from_bytes(signed[1]) == signature(text, settings)).all()
+    assert no_fp == Failure("missing_fingerprint", "article has no content_fingerprint")
+    assert isinstance(no_text, Failure) and no_text.code == "empty_text"
 
 
 def test_enrich_chunk_enriches_with_this_processes_models() -> None:

@@ -169,15 +169,20 @@ def _check_first_seen(p: beam.Pipeline, articles: list[Article], order: str) -> 
     assert_that(out.dead_letter, equal_to([]), label=f"{order}NoDeadLetters")
 
 
-def test_near_duplicate_fields_and_drop_mode() -> None:
+@pytest.mark.parametrize("in_memory", [False, True], ids=["shuffled", "in-memory"])
+def test_near_duplicate_fields_and_drop_mode(in_memory: bool) -> None:
     articles = [art("wire", RAIL, published=0), art("copy", copy_of(RAIL), published=5)]
     expected_sim = dedup.estimated_jaccard(
         dedup.signature(RAIL, S), dedup.signature(copy_of(RAIL), S)
     )
     with TestPipeline() as p:
         source = p | beam.Create(articles, reshuffle=False)
-        marked = source | "Mark" >> DeduplicateArticles(S, near_duplicates="mark", now=NOW)
-        dropped = source | "Drop" >> DeduplicateArticles(S, near_duplicates="drop", now=NOW)
+        marked = source | "Mark" >> DeduplicateArticles(
+            S, near_duplicates="mark", now=NOW, in_memory=in_memory
+        )
+        dropped = source | "Drop" >> DeduplicateArticles(
+            S, near_duplicates="drop", now=NOW, in_memory=in_memory
+        )
         assert_that(
             marked.articles
             | "MarkedFields" >> beam.Map(lambda a: (a.article_id, a.duplicate_similarity)),
@@ -200,7 +205,8 @@ def test_near_duplicate_fields_and_drop_mode() -> None:
         )
 
 
-def test_previous_index_blocks_readmission_and_stays_the_original() -> None:
+@pytest.mark.parametrize("in_memory", [False, True], ids=["shuffled", "in-memory"])
+def test_previous_index_blocks_readmission_and_stays_the_original(in_memory: bool) -> None:
     old_rail = art("rail-wire", RAIL, published=0)
     old_lib = art("lib-wire", LIBRARY, published=600)
     stale = dataclasses.replace(entry(old_lib), dedup_params="minhash-v0")  # other params
@@ -214,7 +220,9 @@ def test_previous_index_blocks_readmission_and_stays_the_original() -> None:
     p = TestPipeline()
     previous = p | "Previous" >> beam.Create([entry(old_rail), stale], reshuffle=False)
     new = p | "New" >> beam.Create(articles, reshuffle=False)
-    out = {"articles": new, "previous": previous} | DeduplicateArticles(S, now=NOW)
+    out = {"articles": new, "previous": previous} | DeduplicateArticles(
+        S, now=NOW, in_memory=in_memory
+    )
     assert_that(
         ids(out.articles, "ArticleIds"),
         equal_to([("rail-copy", "rail-wire"), ("lib-copy", None), ("robots", None)]),
@@ -277,7 +285,9 @@ def test_repeated_article_id_keeps_one() -> None:
         )
 
 
-def test_dead_letters() -> None:
+# workers=1: articles are signed in a CPU worker process; its failures come back per article.
+@pytest.mark.parametrize("workers", [0, 1])
+def test_dead_letters(workers: int) -> None:
     articles = [
         art("ok", ROBOTICS),
         art("empty", " ... -- "),
@@ -285,7 +295,11 @@ def test_dead_letters() -> None:
         art("", RAIL),
     ]
     with TestPipeline() as p:
-        out = p | beam.Create(articles, reshuffle=False) | DeduplicateArticles(S, now=NOW)
+        out = (
+            p
+            | beam.Create(articles, reshuffle=False)
+            | DeduplicateArticles(S, now=NOW, workers=workers)
+        )
         assert_that(ids(out.articles, "ArticleIds"), equal_to([("ok", None)]), label="Ok")
         assert_that(
             out.dead_letter | beam.Map(lambda d: (d.article_id, d.step, d.error_code, d.failed_at)),
@@ -300,7 +314,8 @@ def test_dead_letters() -> None:
         )
 
 
-def test_pipeline_agrees_with_the_core_reference() -> None:
+@pytest.mark.parametrize("in_memory", [False, True], ids=["shuffled", "in-memory"])
+def test_pipeline_agrees_with_the_core_reference(in_memory: bool) -> None:
     # Many related texts with chains and shared buckets: the Beam result must equal the
     # single-process reference in pipelines.core.dedup.
     rng = random.Random(11)
@@ -325,7 +340,11 @@ def test_pipeline_agrees_with_the_core_reference() -> None:
         (a.article_id, getattr(reference.get(a.article_id), "duplicate_of", None)) for a in articles
     ]
     with TestPipeline() as p:
-        out = p | beam.Create(articles, reshuffle=False) | DeduplicateArticles(S, now=NOW)
+        out = (
+            p
+            | beam.Create(articles, reshuffle=False)
+            | DeduplicateArticles(S, now=NOW, in_memory=in_memory)
+        )
         assert_that(ids(out.articles, "ArticleIds"), equal_to(expected))
 
 
@@ -376,7 +395,7 @@ def test_near_duplicates_of_earlier_windows_and_earlier_runs_are_found(keyed: bo
     options.view_as(StandardOptions).streaming = True
     with TestPipeline(options=options) as p:
         windowed = p | stream | beam.WindowInto(window.FixedWindows(60))
-        within = windowed | DeduplicateArticles(S, now=NOW)
+        within = windowed | DeduplicateArticles(S, now=NOW, keep_signatures=True, in_memory=True)
         out = within | DeduplicateAcrossWindows(
             S,
             _Previous([entry(written_before)]),
