@@ -35,6 +35,9 @@ if TYPE_CHECKING:
     from pipelines.pipeline import PipelineSettings
 
 
+FILES_PER_RUN = 2000  # files per pipeline run of a large --input: bounds its memory
+
+
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "backfill",
@@ -69,7 +72,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--files-per-run",
         type=int,
-        default=2000,
+        default=FILES_PER_RUN,
         help="split a larger --input into runs of this many files, so memory does not grow "
         "with the input (0: one run)",
     )
