@@ -50,6 +50,7 @@ def ours(topic: str, output: str) -> dict[str, Any]:
     import apache_beam as beam
     from apache_beam.options.pipeline_options import PipelineOptions
 
+    from pipelines.commands.backfill import direct_runner
     from pipelines.config import Config
     from pipelines.core.records import to_avro
     from pipelines.io.kafka_source import ReadKafkaRange
@@ -57,7 +58,9 @@ def ours(topic: str, output: str) -> dict[str, Any]:
     from pipelines.transforms.write import WriteParquet
 
     config = Config.from_env(os.environ)
-    p = beam.Pipeline(options=PipelineOptions(["--runner=DirectRunner"]))
+    # As `newswire backfill` runs it: the DirectRunner's engine, without its Prism attempt.
+    options = PipelineOptions(["--runner=DirectRunner"])
+    p = beam.Pipeline(runner=direct_runner(options), options=options)
     decoded = (
         p
         | "ReadKafkaRange" >> ReadKafkaRange(config.kafka, topic)
