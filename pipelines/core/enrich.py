@@ -21,6 +21,7 @@ dead-letter.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -119,18 +120,23 @@ def enrich_articles(
         results.append(article)  # placeholder, replaced below
         prepared.append(p)
 
-    docs = _run_ner(prepared, models)
-    for i, item in enumerate(prepared):
-        if item is None:
-            continue
-        doc = docs.get(i)
-        if isinstance(doc, ArticleError):
-            results[i] = doc
-            continue
-        try:
-            results[i] = _finish(item, doc, models)
-        except Exception as exc:  # routed to the dead letters, not dropped
-            results[i] = ArticleError("enrich_failed", f"{type(exc).__name__}: {exc}")
+    # Strings spaCy learns from this batch's texts are freed after it: a worker's vocabulary
+    # would otherwise keep every new token it ever saw, so its memory would grow with the input.
+    # Docs are only valid inside the zone; entities leave it as plain strings.
+    zone = getattr(models.nlp, "memory_zone", None)  # spaCy >= 3.8
+    with zone() if zone is not None else contextlib.nullcontext():
+        docs = _run_ner(prepared, models)
+        for i, item in enumerate(prepared):
+            if item is None:
+                continue
+            doc = docs.get(i)
+            if isinstance(doc, ArticleError):
+                results[i] = doc
+                continue
+            try:
+                results[i] = _finish(item, doc, models)
+            except Exception as exc:  # routed to the dead letters, not dropped
+                results[i] = ArticleError("enrich_failed", f"{type(exc).__name__}: {exc}")
     return results
 
 

@@ -152,3 +152,13 @@ def test_ner_input_is_capped(models: EnrichmentModels) -> None:
     out = enrich_article(article("long", text), capped)
     names = {e.text for e in out.entities}
     assert "Maria Lopez" in names and "Pedro Diaz" not in names
+
+
+def test_a_batch_leaves_no_new_strings_in_the_models_vocabulary(models: EnrichmentModels) -> None:
+    # A long-running worker sees millions of distinct tokens: kept, they would grow its memory
+    # with the input.
+    text = "Zorvath Quenlix met Brindlemoor officials in Vostrapol on Tuesday, aides said. " * 3
+    before = len(models.nlp.vocab.strings)
+    out = enrich_article(article("new-words", text), models)
+    assert len(models.nlp.vocab.strings) == before
+    assert out.entities  # the entities themselves survive the batch
