@@ -3,7 +3,8 @@
     ReadKafkaStream -> WindowInto(fixed event-time windows) -> DecodeArticles -> CleanArticles
       -> SkipAdmitted (what the output already holds, read at start)
       -> KeepFirstSeen (keyed state per content fingerprint, across windows, with a TTL)
-      -> DeduplicateArticles (near duplicates within the window)
+      -> DeduplicateArticles (near duplicates within the window, decided on one key in
+         memory; MinHash signatures computed in the CPU workers and kept for the next step)
       -> DeduplicateAcrossWindows (near duplicates of earlier windows' originals: a bounded
          in-memory LSH on one worker, rebuilt at start from the fingerprint index)
       -> EnrichArticles
