@@ -27,6 +27,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from pipelines.config import Config
+from pipelines.memory import release_freed_memory
 
 if TYPE_CHECKING:
     from apache_beam.options.pipeline_options import PipelineOptions
@@ -218,6 +219,7 @@ def _run(args: argparse.Namespace, config: Config) -> int:
                 file=sys.stderr,
             )
         totals = add_counters(totals, _run_pipeline(args, config, settings, files_of_run))
+        release_freed_memory()  # before the next slice: its peak should not stack on this one
     summary = summarize_counters(totals, time.monotonic() - started)
     if not args.no_summary:
         print_summary(summary, settings.output_uri)
