@@ -77,17 +77,11 @@ def run(size: Size, only: set[str], work: Path) -> tuple[list[Row], bool]:
             (work / "pages.count").write_text(str(n))
         return folder, int((work / "pages.count").read_text())
 
-    def stream_raws() -> list[Any]:
-        if size.stream_items <= len(raws):
-            return raws
-        log(f"generating {size.stream_items:,} items for the stream (seed {SEED})")
-        return generate_corpus(size.stream_items, seed=SEED).raw_articles()
-
     steps: dict[str, Callable[[], list[Row]]] = {
         "stages": lambda: stages.run(size, corpus),
         "tax": lambda: [r for n in size.tax_messages for r in tax.run(config, raws, n, work)],
         "batch": lambda: batch.run(size, config, *pages(), work),
-        "stream": lambda: streaming.run(size, config, stream_raws(), work),
+        "stream": lambda: streaming.run(size, config, raws, work),
     }
     labels = {"stages": "3 stage", "tax": "2 tax", "batch": "1 batch", "stream": "4 stream"}
     for name in MEASURES:

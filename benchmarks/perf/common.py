@@ -47,7 +47,6 @@ class Size:
     # at a few thousand the tax is mostly start-up, ten times more shows the cost per record.
     tax_messages: tuple[int, ...]
     stream_backlog: int  # streaming: articles sent at once to measure capacity
-    stream_items: int  # streaming: items generated for it (warm-up, backlog, steady phase)
     stream_seconds: float  # streaming: how long the steady rate is offered
     stream_window_s: float
     repeat: int  # in-process stage variants: runs of each, best kept
@@ -64,10 +63,7 @@ SIZES = {
         clean_pages=300,
         ner_docs=120,
         tax_messages=(2_000, 20_000),
-        # A backlog drains in ~1 min: the wait for its last window to close (~7 s) is a small
-        # part of it, as it is for a job catching up after an outage.
-        stream_backlog=1_800,
-        stream_items=3_600,
+        stream_backlog=600,
         stream_seconds=40.0,
         stream_window_s=5.0,
         repeat=2,
@@ -82,8 +78,7 @@ SIZES = {
         clean_pages=3_000,
         ner_docs=1_000,
         tax_messages=(100_000,),
-        stream_backlog=6_000,
-        stream_items=20_000,
+        stream_backlog=3_000,
         stream_seconds=300.0,
         stream_window_s=10.0,
         repeat=3,
