@@ -74,8 +74,6 @@ class ProcessArticles(beam.PTransform):
             near_duplicates=s.near_duplicates,
             previous=self.previous,
             now=self.now,
-            workers=s.cpu_workers,
-            warm=warm,
         )
         enriched = deduped.articles | "EnrichArticles" >> EnrichArticles(
             s.enrich, now=self.now, workers=s.cpu_workers

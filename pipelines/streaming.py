@@ -4,7 +4,7 @@
       -> SkipAdmitted (what the output already holds, read at start)
       -> KeepFirstSeen (keyed state per content fingerprint, across windows, with a TTL)
       -> DeduplicateArticles (near duplicates within the window, decided on one key in
-         memory; MinHash signatures computed in the CPU workers and kept for the next step)
+         memory; the MinHash signatures it computes are kept for the next step)
       -> DeduplicateAcrossWindows (near duplicates of earlier windows' originals: a bounded
          in-memory LSH on one worker, rebuilt at start from the fingerprint index)
       -> EnrichArticles
@@ -223,8 +223,6 @@ class StreamArticles(beam.PTransform):
             ps.dedup,
             near_duplicates=ps.near_duplicates,
             now=now,
-            workers=ps.cpu_workers,
-            warm=warm,
             keep_signatures=True,  # the check across windows reuses them
             in_memory=True,  # a window's articles fit one worker: fewer shuffles and hops
         )

@@ -17,8 +17,10 @@ Out (`DedupResult`, a NamedTuple of PCollections):
 Every decision is made on keyed groups, never in process-global state, so it is correct on
 any number of workers:
 
-1. Sign: validate and compute the MinHash signature (pipelines.core.dedup.sign), in the CPU
-   worker processes when `workers` > 0 (transforms.workers.ChunkedApply).
+1. Sign: validate and compute the MinHash signature (pipelines.core.dedup.sign); in CPU
+   worker processes when `workers` > 0 (transforms.workers.ChunkedApply). Off in our jobs:
+   for real (long) articles the round trip to a worker cost more than the hashing it moved
+   (backfill of 750 pages: 23-25 s inline against 27 s, measured).
 2. GroupById (CoGroupByKey with the index by article_id): an id already in the index is not
    re-admitted (re-run, overlapping backfill): counter dedup/already_ingested only (no
    Duplicate row: the earlier run already wrote or reported it). The same id twice in this
