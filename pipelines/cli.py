@@ -23,7 +23,6 @@ import sys
 from collections.abc import Sequence
 
 from pipelines.config import Config
-from pipelines.memory import fix_mmap_threshold
 
 COMMANDS = (
     "stack",
@@ -67,7 +66,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("apache_beam.typehints.native_type_compatibility").setLevel(
         logging.WARNING if not args.verbose else logging.INFO
     )
-    fix_mmap_threshold()  # large freed buffers go back to the system (pipelines.memory)
     config = Config.from_env(os.environ)
     try:
         return int(args.func(args, config) or 0)

@@ -4,8 +4,9 @@ glibc's malloc raises its mmap threshold each time a large mmapped block is free
 few pages and Beam buffers of a few MB, later ones come from the heap, whose freed space the
 process keeps. A backfill reads thousands of 100 KB+ pages slice after slice: its peak memory
 then grew with the number of slices (benchmarks/README.md, scaling). A fixed threshold keeps
-such buffers mmapped, returned to the system when freed. Called by the CLI entry point and by
-each CPU worker process as it starts; a no-op where the C library is not glibc.
+such buffers mmapped, returned to the system when freed. `newswire backfill` sets it in its
+process (where the growth was measured; the CPU workers' growth was spaCy's vocabulary, see
+core.enrich) and trims the heap between slices; a no-op where the C library is not glibc.
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from pipelines.config import Config
-from pipelines.memory import release_freed_memory
+from pipelines.memory import fix_mmap_threshold, release_freed_memory
 
 if TYPE_CHECKING:
     from apache_beam.options.pipeline_options import PipelineOptions
@@ -198,6 +198,8 @@ def run(args: argparse.Namespace, config: Config) -> int:
 
 
 def _run(args: argparse.Namespace, config: Config) -> int:
+    # Slice after slice, large freed buffers must go back to the system (pipelines.memory).
+    fix_mmap_threshold()
     from pipelines.summary import add_counters, print_summary, summarize_counters
 
     settings = settings_for(args, config)

@@ -23,8 +23,6 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
-from pipelines.memory import fix_mmap_threshold
-
 Warm = Sequence[Callable[[], None]]
 
 
@@ -45,7 +43,6 @@ def _start_worker(parent: int, warm: Warm) -> None:
             with contextlib.suppress(Exception):
                 fn()
 
-    fix_mmap_threshold()  # large freed buffers go back to the system (pipelines.memory)
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
     if warm:
         threading.Thread(target=warm_up, name="warm-up", daemon=True).start()
