@@ -80,7 +80,8 @@ def _read_int(data: bytes, pos: int) -> tuple[int, int]:
     return value, pos
 
 
-def _read_string(data: bytes, pos: int) -> tuple[str, int]:
+def _span(data: bytes, pos: int) -> tuple[int, int]:
+    """(start, end) of the length-prefixed string or bytes at `pos`."""
     b = data[pos]
     if b < 0x80:
         size = (b >> 1) ^ -(b & 1)
@@ -89,21 +90,18 @@ def _read_string(data: bytes, pos: int) -> tuple[str, int]:
         size, pos = _read_long(data, pos)
     end = pos + size
     if size < 0 or end > len(data):
-        raise ValueError(f"string of length {size} at offset {pos} does not fit the datum")
-    return data[pos:end].decode(), end  # strict UTF-8: bad text raises UnicodeDecodeError
+        _bad_length(size, pos)
+    return pos, end
+
+
+def _read_string(data: bytes, pos: int) -> tuple[str, int]:
+    start, end = _span(data, pos)
+    return data[start:end].decode(), end  # strict UTF-8: bad text raises UnicodeDecodeError
 
 
 def _read_bytes(data: bytes, pos: int) -> tuple[bytes, int]:
-    b = data[pos]
-    if b < 0x80:
-        size = (b >> 1) ^ -(b & 1)
-        pos += 1
-    else:
-        size, pos = _read_long(data, pos)
-    end = pos + size
-    if size < 0 or end > len(data):
-        raise ValueError(f"bytes of length {size} at offset {pos} do not fit the datum")
-    return data[pos:end], end
+    start, end = _span(data, pos)
+    return data[start:end], end
 
 
 def _read_null(data: bytes, pos: int) -> tuple[None, int]:

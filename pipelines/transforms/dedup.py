@@ -260,6 +260,7 @@ class _Finish(beam.DoFn):
         now: Clock,
         keep_signatures: bool = False,
     ) -> None:
+        self.settings = settings
         self.params_id = settings.params_id
         self.drop = near_duplicates == DROP
         self.now = now
@@ -300,16 +301,6 @@ class _FinishInMemory(_Finish):
     """(key, {new: [Signed], old: [(id, SigRecord)]}) -> what _Finish emits, for all of a
     window's articles at once: its near-duplicates found in memory by the same rule as the
     shuffled pass (`core.dedup.near_duplicate_matches`, its single-process reference)."""
-
-    def __init__(
-        self,
-        settings: dedup.DedupSettings,
-        near_duplicates: str,
-        now: Clock,
-        keep_signatures: bool = False,
-    ) -> None:
-        super().__init__(settings, near_duplicates, now, keep_signatures)
-        self.settings = settings
 
     def process(self, element: tuple[str, dict[str, Iterable[Any]]]) -> Iterator[Any]:
         _, groups = element
