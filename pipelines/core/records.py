@@ -149,22 +149,31 @@ def _utc(value: Any) -> Any:
     return value
 
 
-def raw_article_from_avro(d: dict[str, Any]) -> RawArticle:
+def raw_article_from_avro(
+    d: dict[str, Any], lineage: str | None = None, fetched_default: datetime | None = None
+) -> RawArticle:
+    """RawArticle from its Avro record. With `lineage`, that becomes the article's `source` and
+    the producer's own source moves to `attributes["producer_source"]`; `fetched_default`
+    stands in for a missing `fetched_at`."""
     ref = d.get("body_ref")
     fetched = d.get("fetched_at")
-    # Positional, in field order: this runs once per Kafka message (see benchmarks, Avro).
+    attributes = dict(d.get("attributes") or {})  # a fresh dict per record
+    source = d["source"]
+    if lineage is not None:
+        attributes["producer_source"], source = source, lineage
+    # Positional, in field order, built once: this runs once per Kafka message (benchmarks, Avro).
     return RawArticle(
         d["article_id"],
         d["content_type"],
         d["body"],
-        d["source"],
+        source,
         d.get("url"),
-        None if fetched is None else _utc(fetched),
+        fetched_default if fetched is None else _utc(fetched),
         d.get("encoding"),
         d.get("outlet"),
         d.get("language_hint"),
         BodyRef(**ref) if ref else None,
-        dict(d.get("attributes") or {}),
+        attributes,
     )
 
 
