@@ -158,7 +158,7 @@ def run(size: Size, config: Any, pages_dir: Path, pages: int, work: Path) -> lis
 
     # Input size: backfill runs a large input as slices of --files-per-run files, one pipeline
     # each, so its memory is bounded by a slice. The 10k vs 100k articles are 5 vs 50
-    # default slices; at the small size, 200 vs 2,000 are 1 vs 10 slices of 200.
+    # default slices; at the small size, 100 vs 1,000 are 1 vs 10 slices of 100.
     from pipelines.commands.backfill import FILES_PER_RUN
 
     per_run = min(small_n, FILES_PER_RUN)
@@ -183,26 +183,6 @@ def run(size: Size, config: Any, pages_dir: Path, pages: int, work: Path) -> lis
                 detail={
                     "small": _run_detail(small_run, small_n),
                     "big": _run_detail(big_run, big_n),
-                },
-            )
-        )
-    )
-    # Within one slice (informative): what a slice of 10x the files costs.
-    one_small, one_big = get(small_n, OURS), get(min(big_n, pages), OURS)
-    rows.append(
-        finish_row(
-            Row(
-                measure="5 scaling",
-                what=f"peak memory of one slice, {big_n:,} vs {small_n:,} files",
-                unit="MB",
-                ours=one_big.peak_rss_mb,
-                baseline=one_small.peak_rss_mb,
-                ours_label=f"{big_n:,} articles",
-                baseline_label=f"{small_n:,} articles",
-                note="backfill --cpu-workers 2 (default --files-per-run: one slice); no target",
-                detail={
-                    "small": _run_detail(one_small, small_n),
-                    "big": _run_detail(one_big, big_n),
                 },
             )
         )
