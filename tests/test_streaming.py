@@ -163,6 +163,8 @@ def test_latency_then_sigterm_drains(
         proc.wait(timeout=40)
         assert time.monotonic() - stopped_at <= 30
         assert proc.returncode == 0, log.read_text(errors="replace")[-3000:]
+        # Drained to the end, not cancelled when the drain ran out of time.
+        assert "newswire run: DONE" in log.read_text(errors="replace"), log.read_text()[-3000:]
         assert _lag(stack, kafka_topic, group) == 0
     finally:
         if proc.poll() is None:

@@ -35,7 +35,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -60,6 +60,9 @@ INFINITY = sys.maxsize
 # Longest a single process() call reads before checkpointing, so bundles (and the output
 # they carry) commit regularly even when a partition never runs dry.
 MAX_READ_CALL_S = 1.0
+# Between two listings of the topic, how often partition discovery wakes to notice a drain
+# request: deferred for the whole interval (60 s), it held every drain that long.
+STOP_CHECK_S = 1.0
 
 _SOURCE_RE = re.compile(r"^kafka:(?P<topic>.+)/(?P<partition>\d+)/(?P<offset>\d+)$")
 
@@ -302,7 +305,8 @@ class _DiscoverPartitions(beam.DoFn):
 
     The restriction is the range of partition numbers not yet emitted (Kafka numbers them
     0..n-1 and never removes any), so a resumed call emits only partitions added since.
-    With `interval_s` None the topic is listed once and the DoFn finishes.
+    With `interval_s` None the topic is listed once and the DoFn finishes. Between listings
+    it wakes every `STOP_CHECK_S` when a `stop_file` is set, so a drain ends it at once.
     """
 
     def __init__(
@@ -312,8 +316,11 @@ class _DiscoverPartitions(beam.DoFn):
         interval_s: float | None,
         align_id: str | None,
         stop_file: str | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.stop_file = stop_file
+        self.clock = clock
+        self.next_listing = 0.0  # per instance: a resumed restriction elsewhere lists at once
         self.kafka = kafka
         self.group_id = group_id
         self.interval_s = interval_s
@@ -357,8 +364,15 @@ class _DiscoverPartitions(beam.DoFn):
     ) -> Iterator[KafkaPartition]:
         from kafka.errors import KafkaError
 
-        listed_at = Timestamp.now()
         first = tracker.current_restriction().start
+        if first > 0 and _stop_requested(self.stop_file):
+            # Draining: partitions added since the last listing are read after a restart.
+            tracker.try_claim(INFINITY)
+            return
+        if first > 0 and self.clock() < self.next_listing:
+            tracker.defer_remainder(Duration.of(self._wake_after()))
+            return
+        listed_at = Timestamp.now()
         try:
             if first > 0:
                 self._client().topics()  # partitions_for_topic reads a cache; refresh it
@@ -373,7 +387,8 @@ class _DiscoverPartitions(beam.DoFn):
             # A broker restart during a re-listing: the partitions being read are unaffected;
             # list again at the next interval.
             self.relist_failed.inc()
-            tracker.defer_remainder(Duration.of(self.interval_s))
+            self.next_listing = self.clock() + self.interval_s
+            tracker.defer_remainder(Duration.of(self._wake_after()))
             return
         for p in partitions:
             if not tracker.try_claim(p):
@@ -394,7 +409,15 @@ class _DiscoverPartitions(beam.DoFn):
         current = watermark.current_watermark()
         if current is None or listed_at > current:
             watermark.set_watermark(listed_at)
-        tracker.defer_remainder(Duration.of(self.interval_s))
+        self.next_listing = self.clock() + self.interval_s
+        tracker.defer_remainder(Duration.of(self._wake_after()))
+
+    def _wake_after(self) -> float:
+        """Seconds until the deferred remainder resumes: the next listing, or sooner to
+        notice a drain request."""
+        assert self.interval_s is not None
+        left = max(self.next_listing - self.clock(), 0.0)
+        return left if self.stop_file is None else min(left, STOP_CHECK_S)
 
 
 class _ReadPartition(beam.DoFn):

@@ -19,16 +19,18 @@ from apache_beam.io.restriction_trackers import OffsetRange
 from apache_beam.options.pipeline_options import PipelineOptions
 from apache_beam.runners.runner import PipelineState
 from apache_beam.transforms.window import FixedWindows
-from apache_beam.utils.timestamp import Timestamp
+from apache_beam.utils.timestamp import Duration, Timestamp
 
 from pipelines.config import Config
 from pipelines.core.records import Message
 from pipelines.io import stack as local_stack
 from pipelines.io.kafka_stream import (
     INFINITY,
+    STOP_CHECK_S,
     CommitOffsets,
     ReadKafkaStream,
     _CommitFn,
+    _DiscoverPartitions,
     _OpenOffsetTracker,
     _ReadPartition,
     _WatermarkBoard,
@@ -352,3 +354,90 @@ def test_only_a_partition_at_its_log_end_counts_as_idle() -> None:
     assert not dofn._caught_up(_FakeReader(120, 100), None)  # backlog
     assert dofn._caught_up(_FakeReader(120, 120), None)
     assert dofn._caught_up(_FakeReader(0, 0), None)  # empty partition
+
+
+class _FakeTracker:
+    def __init__(self, start: int) -> None:
+        self.restriction = OffsetRange(start, INFINITY)
+        self.claimed: list[int] = []
+        self.deferred: Any = None
+
+    def current_restriction(self) -> OffsetRange:
+        return self.restriction
+
+    def try_claim(self, position: int) -> bool:
+        self.claimed.append(position)
+        return True
+
+    def defer_remainder(self, delay: Any = None) -> None:
+        self.deferred = delay
+
+
+class _FakeWatermark:
+    def __init__(self) -> None:
+        self.value: Any = None
+
+    def current_watermark(self) -> Any:
+        return self.value
+
+    def set_watermark(self, value: Any) -> None:
+        self.value = value
+
+
+class _ListingConsumer:
+    def __init__(self) -> None:
+        self.relistings = 0
+
+    def topics(self) -> None:
+        self.relistings += 1
+
+    def partitions_for_topic(self, topic: str) -> set[int]:
+        return {0, 1, 2} if self.relistings else {0, 1}
+
+    def beginning_offsets(self, tps: list[Any]) -> dict[Any, int]:
+        return dict.fromkeys(tps, 0)
+
+    def committed(self, tp: Any) -> None:
+        return None
+
+
+def _discover(fn: _DiscoverPartitions, start: int) -> tuple[list[int], _FakeTracker]:
+    tracker = _FakeTracker(start)
+    found = list(fn.process("t", tracker=tracker, watermark=_FakeWatermark()))
+    return [p.partition for p in found], tracker
+
+
+def test_discovery_relists_on_its_interval_and_a_drain_ends_it_at_once(tmp_path: Path) -> None:
+    now = [1000.0]
+    stop = tmp_path / "stop"
+    fn = _DiscoverPartitions(Config().kafka, "g", 60.0, None, str(stop), clock=lambda: now[0])
+    consumer = _ListingConsumer()
+    fn.consumer = consumer
+
+    found, tracker = _discover(fn, 0)
+    assert found == [0, 1]
+    # Deferred for a short wake-up, not the whole interval: a drain must not wait 60 s.
+    assert tracker.deferred == Duration.of(STOP_CHECK_S)
+
+    now[0] += 30  # woken between listings: nothing listed, deferred again
+    found, tracker = _discover(fn, 2)
+    assert (found, consumer.relistings, tracker.claimed) == ([], 0, [])
+    assert tracker.deferred == Duration.of(STOP_CHECK_S)
+
+    now[0] += 31  # the interval is over: the topic is listed again, a new partition found
+    found, tracker = _discover(fn, 2)
+    assert (found, consumer.relistings) == ([2], 1)
+
+    stop.touch()  # a drain: the open range is done at the next wake-up, without a listing
+    found, tracker = _discover(fn, 3)
+    assert (found, consumer.relistings, tracker.claimed, tracker.deferred) == (
+        [],
+        1,
+        [INFINITY],
+        None,
+    )
+
+    # Without a stop file (nothing can ask for a drain) it sleeps the whole interval.
+    quiet = _DiscoverPartitions(Config().kafka, "g", 60.0, None, clock=lambda: now[0])
+    quiet.consumer = _ListingConsumer()
+    assert _discover(quiet, 0)[1].deferred == Duration.of(60.0)
