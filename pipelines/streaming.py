@@ -2,7 +2,8 @@
 
     ReadKafkaStream -> WindowInto(fixed event-time windows) -> DecodeArticles -> CleanArticles
       -> SkipAdmitted (what the output already holds, read at start)
-      -> KeepFirstSeen (keyed state per content fingerprint, across windows, with a TTL)
+      -> KeepFirstSeen (exact duplicates across windows, per content fingerprint, with a
+         TTL: keyed state; on one-process runners (Prism) one in-memory table instead)
       -> DeduplicateArticles (near duplicates within the window, decided on one key in
          memory; the MinHash signatures it computes are kept for the next step)
       -> DeduplicateAcrossWindows (near duplicates of earlier windows' originals: a bounded
@@ -20,6 +21,7 @@ themselves, so an article counts as written exactly when its file exists).
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -38,7 +40,7 @@ from apache_beam.utils.timestamp import Duration
 
 from pipelines.config import KafkaConfig, S3Config
 from pipelines.core.chunks import EnrichChunk
-from pipelines.core.dedup import duplicate_record, replayed
+from pipelines.core.dedup import FirstSeen, duplicate_record, replayed
 from pipelines.core.records import Article, DeadLetter, Duplicate, Message
 from pipelines.io.index import Admitted, IndexEntries, read_admitted
 from pipelines.io.kafka_dlq import PublishDeadLetters
@@ -47,7 +49,7 @@ from pipelines.io.kafka_stream import CommitOffsets, ReadKafkaStream, parse_kafk
 from pipelines.io.objectstore import open_store
 from pipelines.pipeline import PipelineSettings, WriteOutputs
 from pipelines.transforms.clean import CleanArticles
-from pipelines.transforms.common import Clock, utc_now
+from pipelines.transforms.common import Clock, single_process_runner, utc_now
 from pipelines.transforms.decode import DecodeArticles
 from pipelines.transforms.dedup import DeduplicateAcrossWindows, DeduplicateArticles
 from pipelines.transforms.enrich import EnrichArticles
@@ -170,6 +172,43 @@ class _FirstSeen(beam.DoFn):
         first.clear()
 
 
+_FIRST_SEEN: dict[str, FirstSeen] = {}  # per pipeline (memory_key), shared by its instances
+_FIRST_SEEN_LOCK = threading.Lock()  # bundles run on several threads of the SDK process
+
+
+class _FirstSeenInMemory(beam.DoFn):
+    """`_FirstSeen` on runners that run a job in one process (Prism): Article -> the article,
+    or on DUPLICATES a Duplicate of the first article seen with its text, decided by one
+    `core.dedup.FirstSeen` per pipeline. Keyed state costs a blocking round trip to Prism per
+    read and per commit, and those held each window's articles for tens of seconds under a
+    steady stream; here articles also keep their windows (no re-windowing)."""
+
+    def __init__(self, ttl_s: float, memory_key: str, now: Clock) -> None:
+        self.ttl_s = ttl_s
+        self.memory_key = memory_key
+        self.now = now
+        self.memory: FirstSeen | None = None
+        self.exact = Metrics.counter("dedup", "exact")
+
+    def setup(self) -> None:
+        with _FIRST_SEEN_LOCK:
+            self.memory = _FIRST_SEEN.setdefault(self.memory_key, FirstSeen(self.ttl_s))
+
+    def process(self, article: Article, timestamp: Any = beam.DoFn.TimestampParam) -> Iterator[Any]:
+        assert self.memory is not None
+        with _FIRST_SEEN_LOCK:
+            seen = self.memory.first(
+                article.content_fingerprint, article.article_id, float(timestamp)
+            )
+        if seen is None:
+            yield article
+            return
+        self.exact.inc()
+        yield beam.pvalue.TaggedOutput(
+            DUPLICATES, duplicate_record(article, seen, "exact", 1.0, self.now())
+        )
+
+
 def _next_offset(message: Message) -> tuple[int, int]:
     _, partition, offset = parse_kafka_source(message.source)
     return partition, offset + 1
@@ -208,17 +247,23 @@ class StreamArticles(beam.PTransform):
         fresh = cleaned.articles | "SkipAdmitted" >> beam.ParDo(
             _SkipAdmitted(ps.output_uri, ps.s3, now)
         ).with_outputs(DUPLICATES, main="articles")
-        first = (
-            fresh.articles
-            | "GlobalWindow" >> beam.WindowInto(window.GlobalWindows())
-            | "KeyByFingerprint" >> beam.Map(lambda a: (a.content_fingerprint, a))
-            | "KeepFirstSeen"
-            >> beam.ParDo(_FirstSeen(s.first_seen_ttl_s, now)).with_outputs(
-                DUPLICATES, main="articles"
+        if single_process_runner(pbegin.pipeline):
+            first = fresh.articles | "KeepFirstSeen" >> beam.ParDo(
+                _FirstSeenInMemory(s.first_seen_ttl_s, f"{ps.output_uri}|{uuid.uuid4().hex}", now)
+            ).with_outputs(DUPLICATES, main="articles")
+            rewindowed, exact = first.articles, first[DUPLICATES]
+        else:
+            first = (
+                fresh.articles
+                | "GlobalWindow" >> beam.WindowInto(window.GlobalWindows())
+                | "KeyByFingerprint" >> beam.Map(lambda a: (a.content_fingerprint, a))
+                | "KeepFirstSeen"
+                >> beam.ParDo(_FirstSeen(s.first_seen_ttl_s, now)).with_outputs(
+                    DUPLICATES, main="articles"
+                )
             )
-        )
-        rewindowed = first.articles | "RewindowArticles" >> _windowing(s)
-        exact = first[DUPLICATES] | "RewindowDuplicates" >> _windowing(s)
+            rewindowed = first.articles | "RewindowArticles" >> _windowing(s)
+            exact = first[DUPLICATES] | "RewindowDuplicates" >> _windowing(s)
         within = rewindowed | "DeduplicateArticles" >> DeduplicateArticles(
             ps.dedup,
             near_duplicates=ps.near_duplicates,

@@ -113,27 +113,40 @@ def runner_flags(args: argparse.Namespace, config: Config) -> list[str]:
     return flags + list(args.passthrough)
 
 
-def _lag(config: Config, topic: str, group: str) -> str:
-    from kafka import KafkaConsumer, TopicPartition
-    from kafka.errors import KafkaError
+class _LagProbe:
+    """The consumer group's lag, per partition, for the status line. One consumer for the
+    job's life: making one per line cost more CPU than a status line is worth (a tenth of a
+    core at one line every 5 s), on the machine that runs the job."""
 
-    try:
-        consumer = KafkaConsumer(
-            **config.kafka.client_kwargs(), group_id=group, enable_auto_commit=False
-        )
-    except KafkaError as exc:
-        return f"lag unknown ({exc})"
-    try:
-        parts = sorted(consumer.partitions_for_topic(topic) or [])
-        tps = [TopicPartition(topic, p) for p in parts]
-        ends = consumer.end_offsets(tps)
-        lags = {tp.partition: ends[tp] - (consumer.committed(tp) or 0) for tp in tps}
+    def __init__(self, config: Config, topic: str, group: str) -> None:
+        self.config, self.topic, self.group = config, topic, group
+        self.consumer: Any = None
+
+    def __call__(self) -> str:
+        from kafka import KafkaConsumer, TopicPartition
+        from kafka.errors import KafkaError
+
+        try:
+            if self.consumer is None:
+                self.consumer = KafkaConsumer(
+                    **self.config.kafka.client_kwargs(),
+                    group_id=self.group,
+                    enable_auto_commit=False,
+                )
+            parts = sorted(self.consumer.partitions_for_topic(self.topic) or [])
+            tps = [TopicPartition(self.topic, p) for p in parts]
+            ends = self.consumer.end_offsets(tps)
+            lags = {tp.partition: ends[tp] - (self.consumer.committed(tp) or 0) for tp in tps}
+        except KafkaError as exc:
+            self.close()  # a fresh connection for the next line (a broker restart)
+            return f"lag unknown ({exc})"
         detail = " ".join(f"p{p}={lag}" for p, lag in lags.items())
         return f"lag={sum(lags.values())} ({detail})"
-    except KafkaError as exc:
-        return f"lag unknown ({exc})"
-    finally:
-        consumer.close(autocommit=False)
+
+    def close(self) -> None:
+        if self.consumer is not None:
+            consumer, self.consumer = self.consumer, None
+            consumer.close(autocommit=False)
 
 
 def stream_settings(
@@ -223,6 +236,7 @@ def _run(args: argparse.Namespace, config: Config) -> int:
     )
     next_status = started + args.status_every
     drain_started: float | None = None
+    lag = _LagProbe(config, topic, group)
     try:
         while str(result.state).split(".")[-1] not in TERMINAL:
             time.sleep(0.5)
@@ -240,16 +254,17 @@ def _run(args: argparse.Namespace, config: Config) -> int:
             if now >= next_status:
                 next_status = now + args.status_every
                 print(
-                    f"[status] {now - started:6.0f}s {_lag(config, topic, group)}",
+                    f"[status] {now - started:6.0f}s {lag()}",
                     file=sys.stderr,
                     flush=True,
                 )
+        state = str(result.state).split(".")[-1]
+        print(
+            f"newswire run: {state} after {time.monotonic() - started:.0f}s;",
+            lag(),
+            file=sys.stderr,
+        )
     finally:
         stop_file.unlink(missing_ok=True)
-    state = str(result.state).split(".")[-1]
-    print(
-        f"newswire run: {state} after {time.monotonic() - started:.0f}s;",
-        _lag(config, topic, group),
-        file=sys.stderr,
-    )
+        lag.close()
     return 0 if state in ("DONE", "DRAINED", "CANCELLED") else 1

@@ -620,3 +620,45 @@ class NearDuplicateIndex:
                 if sim >= s.threshold:
                     best = Match(article_id, other, sim, rank)
         return best
+
+
+class FirstSeen:
+    """Exact duplicates across windows (streaming): content fingerprint -> the article_id
+    first seen with it.
+
+    An entry lasts `ttl_s` of event time (seconds, measured against the latest timestamp
+    seen, so a replayed backlog expires nothing early) and at most `max_entries` are kept,
+    the oldest forgotten first. The in-memory twin of a keyed state with an expiry timer.
+    """
+
+    def __init__(self, ttl_s: float, max_entries: int = 1_000_000) -> None:
+        self.ttl_s = ttl_s
+        self.max_entries = max_entries
+        self._first: dict[str, tuple[str, float]] = {}  # insertion order = first sighting
+        self._latest = float("-inf")
+
+    def __len__(self) -> int:
+        return len(self._first)
+
+    def first(self, fingerprint: str, article_id: str, at: float) -> str | None:
+        """The article_id first seen with `fingerprint`, or None when this is the first
+        (then remembered as such). `at`: the article's event time, in seconds."""
+        self._latest = max(self._latest, at)
+        self._expire()
+        seen = self._first.get(fingerprint)
+        if seen is not None:
+            return seen[0]
+        self._first[fingerprint] = (article_id, at)
+        if len(self._first) > self.max_entries:
+            del self._first[next(iter(self._first))]
+        return None
+
+    def _expire(self) -> None:
+        # Sightings are in arrival order, near enough to event-time order in a stream; an
+        # out-of-order old entry behind a younger one only lives until that one expires.
+        horizon = self._latest - self.ttl_s
+        while self._first:
+            oldest = next(iter(self._first))
+            if self._first[oldest][1] >= horizon:
+                return
+            del self._first[oldest]

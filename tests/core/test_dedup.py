@@ -414,3 +414,26 @@ def test_a_replay_skips_written_ids_and_records_copies_of_written_text() -> None
     )
     new = art("n", "fp-n")
     assert replayed(new, ids, fingerprints, now) is new
+
+
+def test_first_seen_remembers_the_first_id_per_text_for_its_ttl() -> None:
+    seen = dedup.FirstSeen(ttl_s=100.0)
+    assert seen.first("fp-a", "a", at=1000.0) is None  # first sighting: remembered
+    assert seen.first("fp-a", "b", at=1010.0) == "a"
+    assert seen.first("fp-a", "a", at=1020.0) == "a"  # the same article sent again
+    assert seen.first("fp-b", "c", at=1099.0) is None
+    # Expiry follows the latest event time seen, not the wall clock or arrival count.
+    assert seen.first("fp-c", "d", at=1100.5) is None  # fp-a (1000.0) is now past its TTL
+    assert len(seen) == 2
+    assert seen.first("fp-a", "e", at=1101.0) is None  # a new first sighting
+    # An old record arriving late expires nothing and is still matched while remembered.
+    assert seen.first("fp-b", "f", at=900.0) == "c"
+
+
+def test_first_seen_forgets_the_oldest_beyond_its_bound() -> None:
+    seen = dedup.FirstSeen(ttl_s=1e9, max_entries=2)
+    for i in range(3):
+        assert seen.first(f"fp-{i}", f"id-{i}", at=float(i)) is None
+    assert len(seen) == 2
+    assert seen.first("fp-0", "again", at=3.0) is None  # forgotten: the oldest went first
+    assert seen.first("fp-2", "again", at=4.0) == "id-2"
