@@ -8,9 +8,9 @@ the peak RSS of its whole process tree (DirectRunner workers included) sampled e
   (DirectRunner in one process, cleaning and enrichment in 2 worker processes), full clean +
   dedup + enrich + validate + Parquet on S3;
 - naive: ``python -m benchmarks.perf.naive`` (one process, the same libraries);
-- scaling: the backfill again on a subset (peak memory at two sizes), with no worker
-  processes (everything in one process), and with the DirectRunner's own multi-processing
-  (``--workers 2``).
+- scaling: the backfill again on subsets: peak memory at two sizes (1 vs 10 slices), and
+  with no worker processes (everything in one process). The DirectRunner's own
+  multi-processing (``--workers 2``) was compared in earlier sessions (benchmarks/README.md).
 
 Articles/s counts input pages (the same files for every run), so ratios are time ratios.
 """
@@ -54,7 +54,6 @@ def parse_summary(text: str) -> dict[str, float]:
 # process, and the DirectRunner's multi-processing mode (2 SDK worker processes).
 OURS = ("--cpu-workers", "2")
 ONE_PROCESS = ("--cpu-workers", "0")
-DIRECT_2 = ("--workers", "2")
 
 
 def backfill(
@@ -188,37 +187,23 @@ def run(size: Size, config: Any, pages_dir: Path, pages: int, work: Path) -> lis
         )
     )
     worker_n = size.worker_pages or pages
-    one, two, direct = get(worker_n, ONE_PROCESS), get(worker_n, OURS), get(worker_n, DIRECT_2)
-    for what, other, label, note in (
-        (
-            "2 vs 1 worker processes",
-            one,
-            "--cpu-workers 0 (1 process)",
-            "no target in the issue; 2.0x is perfect scaling on 2 free cores",
-        ),
-        (
-            "CPU workers vs DirectRunner multi-processing",
-            direct,
-            "--workers 2",
-            "the DirectRunner's 2 SDK processes move every element between processes",
-        ),
-    ):
-        rows.append(
-            finish_row(
-                Row(
-                    measure="5 scaling",
-                    what=f"{what} ({worker_n:,} articles)",
-                    unit="articles/s",
-                    ours=rate(worker_n, two.seconds),
-                    baseline=rate(worker_n, other.seconds),
-                    ours_label="--cpu-workers 2",
-                    baseline_label=label,
-                    note=note,
-                    detail={
-                        "baseline": _run_detail(other, worker_n),
-                        "ours": _run_detail(two, worker_n),
-                    },
-                )
+    one, two = get(worker_n, ONE_PROCESS), get(worker_n, OURS)
+    rows.append(
+        finish_row(
+            Row(
+                measure="5 scaling",
+                what=f"2 vs 1 worker processes ({worker_n:,} articles)",
+                unit="articles/s",
+                ours=rate(worker_n, two.seconds),
+                baseline=rate(worker_n, one.seconds),
+                ours_label="--cpu-workers 2",
+                baseline_label="--cpu-workers 0 (1 process)",
+                note="no target in the issue; 2.0x is perfect scaling on 2 free cores",
+                detail={
+                    "baseline": _run_detail(one, worker_n),
+                    "ours": _run_detail(two, worker_n),
+                },
             )
         )
+    )
     return rows
