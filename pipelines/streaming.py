@@ -180,8 +180,8 @@ class _FirstSeenInMemory(beam.DoFn):
     """`_FirstSeen` on runners that run a job in one process (Prism): Article -> the article,
     or on DUPLICATES a Duplicate of the first article seen with its text, decided by one
     `core.dedup.FirstSeen` per pipeline. Keyed state costs a blocking round trip to Prism per
-    read and per commit, and those held each window's articles for tens of seconds under a
-    steady stream; here articles also keep their windows (no re-windowing)."""
+    read and per commit (the longest waits of the SDK's bundle threads under a steady
+    stream); here articles also keep their windows (no re-windowing)."""
 
     def __init__(self, ttl_s: float, memory_key: str, now: Clock) -> None:
         self.ttl_s = ttl_s
