@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import gc
 
 _M_MMAP_THRESHOLD = -3  # mallopt parameter number, from glibc's malloc.h
 MMAP_THRESHOLD = 128 * 1024  # glibc's default starting value, kept fixed
 
 
+@functools.cache  # loaded once per process, not at every slice
 def _glibc() -> ctypes.CDLL | None:
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")

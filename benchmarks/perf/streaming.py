@@ -95,18 +95,18 @@ class _Watcher:
         return self.lags[-1][1] if self.lags else None
 
     def _poll_lag(self) -> None:
-        from kafka import KafkaConsumer, TopicPartition
+        from kafka import KafkaConsumer
         from kafka.errors import KafkaError
+
+        from pipelines.io.kafka_stream import group_lag
 
         consumer = KafkaConsumer(
             **self.config.kafka.client_kwargs(), group_id=self.group, enable_auto_commit=False
         )
         try:
-            tps = [TopicPartition(self.topic, p) for p in consumer.partitions_for_topic(self.topic)]
             while not self._stop.is_set():
                 try:
-                    ends = consumer.end_offsets(tps)
-                    lag = sum(ends[tp] - (consumer.committed(tp) or 0) for tp in tps)
+                    lag = sum(group_lag(consumer, self.topic).values())
                     self.lags.append((time.monotonic(), lag))
                 except KafkaError:
                     pass

@@ -123,8 +123,10 @@ class _LagProbe:
         self.consumer: Any = None
 
     def __call__(self) -> str:
-        from kafka import KafkaConsumer, TopicPartition
+        from kafka import KafkaConsumer
         from kafka.errors import KafkaError
+
+        from pipelines.io.kafka_stream import group_lag
 
         try:
             if self.consumer is None:
@@ -133,10 +135,7 @@ class _LagProbe:
                     group_id=self.group,
                     enable_auto_commit=False,
                 )
-            parts = sorted(self.consumer.partitions_for_topic(self.topic) or [])
-            tps = [TopicPartition(self.topic, p) for p in parts]
-            ends = self.consumer.end_offsets(tps)
-            lags = {tp.partition: ends[tp] - (self.consumer.committed(tp) or 0) for tp in tps}
+            lags = group_lag(self.consumer, self.topic)
         except KafkaError as exc:
             self.close()  # a fresh connection for the next line (a broker restart)
             return f"lag unknown ({exc})"

@@ -98,6 +98,16 @@ def next_offsets(sources: Iterable[str], topic: str) -> dict[int, int]:
     return result
 
 
+def group_lag(consumer: Any, topic: str) -> dict[int, int]:
+    """{partition: records of `topic` not yet committed by `consumer`'s group} (log end minus
+    committed offset; a partition never committed counts from 0). Raises KafkaError."""
+    from kafka import TopicPartition
+
+    tps = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or [])]
+    ends = consumer.end_offsets(tps)
+    return {tp.partition: ends[tp] - (consumer.committed(tp) or 0) for tp in tps}
+
+
 def _consumer(kafka: KafkaConfig, group_id: str | None = None, **extra: Any) -> Any:
     # Offsets we seek to can fall off the log (retention): start from what is left.
     return make_consumer(kafka, group_id, auto_offset_reset="earliest", **extra)

@@ -34,6 +34,7 @@ from pipelines.io.kafka_stream import (
     _OpenOffsetTracker,
     _ReadPartition,
     _WatermarkBoard,
+    group_lag,
     next_offsets,
     parse_kafka_source,
 )
@@ -441,3 +442,18 @@ def test_discovery_relists_on_its_interval_and_a_drain_ends_it_at_once(tmp_path:
     quiet = _DiscoverPartitions(Config().kafka, "g", 60.0, None, clock=lambda: now[0])
     quiet.consumer = _ListingConsumer()
     assert _discover(quiet, 0)[1].deferred == Duration.of(60.0)
+
+
+class _LagConsumer:
+    def partitions_for_topic(self, topic: str) -> set[int]:
+        return {1, 0}
+
+    def end_offsets(self, tps: list[Any]) -> dict[Any, int]:
+        return {tp: 10 * (tp.partition + 1) for tp in tps}
+
+    def committed(self, tp: Any) -> int | None:
+        return {0: 4}.get(tp.partition)
+
+
+def test_group_lag_counts_an_uncommitted_partition_from_zero() -> None:
+    assert group_lag(_LagConsumer(), "t") == {0: 6, 1: 20}
