@@ -65,6 +65,21 @@ class S3Config:
 
 
 @dataclass(frozen=True)
+class CatalogConfig:
+    """The Iceberg catalog that holds the output tables.
+
+    `name` empty: the embedded pyiceberg SQL catalog at `uri` (SQLite by default; a
+    PostgreSQL URI serves several machines). `name` set: that catalog as pyiceberg's own
+    configuration defines it (`.pyiceberg.yaml`, `PYICEBERG_CATALOG__<NAME>__*`: REST, Glue,
+    Hive, SQL). `namespace` empty: derived from the output URI's last path segment.
+    """
+
+    uri: str = ""
+    name: str = ""
+    namespace: str = ""
+
+
+@dataclass(frozen=True)
 class StackConfig:
     """The local stack started by `newswire stack up` (deploy/local/)."""
 
@@ -82,6 +97,7 @@ class Config:
     kafka: KafkaConfig = field(default_factory=KafkaConfig)
     s3: S3Config = field(default_factory=S3Config)
     stack: StackConfig = field(default_factory=StackConfig)
+    catalog: CatalogConfig = field(default_factory=CatalogConfig)
     spacy_model: str = "en_core_web_sm"
     near_duplicate_threshold: float = 0.4  # tuned in benchmarks/quality/near_dup_variants.py
     max_body_bytes: int = 20_000_000  # larger inputs go to dead letters (hostile-page guard)
@@ -123,10 +139,16 @@ class Config:
             secret_access_key=get("S3_SECRET_KEY") or ("newswire-local-secret" if local else None),
             bucket=get("S3_BUCKET") or "newswire",
         )
+        catalog = CatalogConfig(
+            uri=get("CATALOG_URI") or f"sqlite:///{stack.cache / 'catalog.db'}",
+            name=get("CATALOG") or "",
+            namespace=get("CATALOG_NAMESPACE") or "",
+        )
         return cls(
             kafka=kafka,
             s3=s3,
             stack=stack,
+            catalog=catalog,
             spacy_model=get("SPACY_MODEL") or cls.spacy_model,
             max_body_bytes=int(get("MAX_BODY_BYTES") or cls.max_body_bytes),
             near_duplicate_threshold=float(

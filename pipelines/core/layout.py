@@ -1,12 +1,13 @@
 """Output layout: which folder, partition and file name a row goes to.
 
-    <output>/articles/dt=YYYY-MM-DD/part-<shard>-<digest>.parquet  (publication, else ingest date)
-    <output>/duplicates/dt=YYYY-MM-DD/...                           (detection date)
-    <output>/dead_letter/dt=YYYY-MM-DD/...                          (failure date)
-    <output>/_index/fingerprints/part-<shard>-<digest>.parquet      (dedup fingerprint index)
+    <output>/articles/data/dt=YYYY-MM-DD/part-<shard>-<digest>.parquet  (ingest date)
+    <output>/duplicates/data/dt=YYYY-MM-DD/...                           (detection date)
+    <output>/dead_letter/data/dt=YYYY-MM-DD/...                          (failure date)
+    <output>/fingerprints/data/part-<shard>-<digest>.parquet             (dedup fingerprint index)
 
-File names are derived from the identities of the rows they hold, so writing the same rows
-again replaces a file instead of adding a copy, and a file never changes name under a reader.
+Each folder is the data folder of an Iceberg table (`io.tables`): a file is part of the
+output once a snapshot references it. Files hold one partition each (Iceberg's
+`day(<field>)`), and their names derive from the identities of the rows they hold.
 """
 
 from __future__ import annotations
@@ -26,12 +27,12 @@ class OutputKind:
     partition_fields: tuple[str, ...]  # first non-null timestamp gives dt=; empty: no partition
 
 
-ARTICLES = OutputKind("articles", "article", ("article_id",), ("published_at", "ingested_at"))
-DUPLICATES = OutputKind("duplicates", "duplicate", ("article_id",), ("detected_at",))
+ARTICLES = OutputKind("articles/data", "article", ("article_id",), ("ingested_at",))
+DUPLICATES = OutputKind("duplicates/data", "duplicate", ("article_id", "source"), ("detected_at",))
 DEAD_LETTERS = OutputKind(
-    "dead_letter", "dead_letter", ("source", "step", "error_code"), ("failed_at",)
+    "dead_letter/data", "dead_letter", ("source", "step", "error_code"), ("failed_at",)
 )
-INDEX = OutputKind("_index/fingerprints", "fingerprint_index", ("article_id",), ())
+INDEX = OutputKind("fingerprints/data", "fingerprint_index", ("article_id",), ())
 KINDS = {k.folder: k for k in (ARTICLES, DUPLICATES, DEAD_LETTERS, INDEX)}
 
 

@@ -12,6 +12,7 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
@@ -29,6 +30,7 @@ class ObjectStore(Protocol):
     def exists(self, key: str) -> bool: ...
     def list(self, prefix: str = "") -> Iterator[str]: ...
     def sizes(self, prefix: str = "") -> dict[str, int]: ...
+    def modified(self, prefix: str = "") -> dict[str, datetime]: ...
     def delete(self, key: str) -> None: ...
     def close(self) -> None: ...
 
@@ -119,6 +121,16 @@ class LocalStore:
                 continue
         return found
 
+    def modified(self, prefix: str = "") -> dict[str, datetime]:
+        """Key -> last modification time (UTC), of the keys under `prefix`."""
+        found: dict[str, datetime] = {}
+        for key in self.list(prefix):
+            try:
+                found[key] = datetime.fromtimestamp(self._path(key).stat().st_mtime, UTC)
+            except FileNotFoundError:
+                continue
+        return found
+
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
 
@@ -203,6 +215,20 @@ class S3Store:
         )
         return {
             obj["Key"][cut:]: int(obj["Size"]) for page in pages for obj in page.get("Contents", [])
+        }
+
+    def modified(self, prefix: str = "") -> dict[str, datetime]:
+        """Key -> last modification time (UTC), of the keys under `prefix`."""
+        paginator = self.client.get_paginator("list_objects_v2")
+        full = self._key(prefix) if prefix else (f"{self.prefix}/" if self.prefix else "")
+        cut = len(self.prefix) + 1 if self.prefix else 0
+        pages = self._call(
+            lambda **kw: list(paginator.paginate(**kw)), Bucket=self.bucket, Prefix=full
+        )
+        return {
+            obj["Key"][cut:]: obj["LastModified"].astimezone(UTC)
+            for page in pages
+            for obj in page.get("Contents", [])
         }
 
     def delete(self, key: str) -> None:
