@@ -1,4 +1,4 @@
-"""DeduplicateArticles: drop exact duplicates, mark (or drop) near-duplicates, first seen wins.
+"""DeduplicateArticles: report exact duplicates, mark (or drop) near-duplicates, first seen wins.
 
 In: PCollection[Article] (cleaned: article_id, content_fingerprint, ingested_at set), or a dict
 ``{"articles": ..., "previous": ...}``. `previous` (also accepted in ``__init__``) is an optional
@@ -22,10 +22,14 @@ any number of workers:
    for real (long) articles the round trip to a worker cost more than the hashing it moved
    (backfill of 750 pages: 23-25 s inline against 27 s, measured).
 2. GroupById (CoGroupByKey with the index by article_id): an id already in the index is not
-   re-admitted (re-run, overlapping backfill): counter dedup/already_ingested only (no
-   Duplicate row: the earlier run already wrote or reported it). The same id twice in this
-   input (Kafka redelivery): the first by order key stays, the others are kind "exact"
-   duplicates of that id (dedup/exact and dedup_info/repeated_article_id).
+   re-admitted: it is a copy of an article an earlier run wrote (or reported), e.g. the same
+   page from another source or an overlapping input, and becomes a Duplicate row of kind
+   "exact" of that id (counter dedup/already_ingested), never dropped: every input is
+   accounted for in articles, duplicates or dead letters. (A re-run of the same input is
+   recognised before any pipeline runs, by the identity of its input: `commands.backfill`.)
+   The same id twice in this input (Kafka redelivery): the first by order key stays, the
+   others are kind "exact" duplicates of that id (dedup/exact and
+   dedup_info/repeated_article_id).
 3. GroupByFingerprint (CoGroupByKey with the index by content_fingerprint): a new id whose
    text an earlier run admitted is an exact duplicate of the earliest indexed article;
    otherwise the first seen (core.dedup.order_key) stays and the rest are kind "exact"
@@ -44,11 +48,12 @@ any number of workers:
    (the single-process reference of the same rule) decides: one shuffle instead of five, and
    no band keys (one element per band and article) through the runner.
 
-Already-ingested articles are only counted (dedup/already_ingested). Exact duplicates and
-dropped near-duplicates also get an index entry (with duplicate_of set), so a later run
-recognises them by id: running the same backfill again adds no rows to any output.
+Exact duplicates of another id and dropped near-duplicates also get an index entry (with
+duplicate_of set), so a later run recognises them by id (and reports a later copy as a
+duplicate of that id).
 Counters, namespace "dedup": ok (signed), exact (exact duplicates within the input, by
-fingerprint or repeated id), near, already_ingested, articles (admitted to `articles`), and
+fingerprint or repeated id), near, already_ingested (exact duplicates of an id an earlier run
+indexed, reported as Duplicate rows), articles (admitted to `articles`), and
 one per dead-letter code. Namespace "dedup_info" (diagnostics, not outcomes):
 repeated_article_id, index_params_mismatch, bucket_capped (buckets larger than
 max_bucket_compare + 1, where pairing was capped).
@@ -122,7 +127,11 @@ def _first_seen_key(item: Signed) -> tuple[dedup.Rank, str]:
 
 class _ResolveGroup(beam.DoFn):
     """One CoGroupByKey group of new articles ("new") and index entries ("old") sharing a key:
-    keep the first new one unless the index already has the key; the rest are duplicates."""
+    keep the first new one unless the index already has the key; the rest are duplicates.
+
+    By id, an indexed id makes every new article of the group an "exact" Duplicate of that
+    id (an earlier run wrote or reported it): reported, not dropped, and not indexed again
+    (the index holds the id already)."""
 
     def __init__(self, by: str, now: Clock, params_id: str = "") -> None:
         self.now = now
@@ -139,9 +148,14 @@ class _ResolveGroup(beam.DoFn):
             return
         old: list[dedup.IndexEntry] = list(groups["old"])
         if old and self.by == "id":
-            # Written (or reported) by an earlier run: counted, not reported again, so a
-            # re-run adds no rows anywhere.
-            self.already.inc(len(new))
+            # Written (or reported) by an earlier run: this copy is a duplicate of that id.
+            original = new[0][0].article_id
+            for article, _sig in new:
+                self.already.inc()
+                yield beam.pvalue.TaggedOutput(
+                    _DUPLICATE,
+                    dedup.duplicate_record(article, original, "exact", 1.0, self.now()),
+                )
             return
         if old:
             # A new id with the text of an article an earlier run admitted: an exact duplicate.

@@ -211,7 +211,7 @@ def test_previous_index_blocks_readmission_and_stays_the_original(in_memory: boo
     old_lib = art("lib-wire", LIBRARY, published=600)
     stale = dataclasses.replace(entry(old_lib), dedup_params="minhash-v0")  # other params
     articles = [
-        old_rail,  # a re-run: same id
+        old_rail,  # the same id again (another source): an exact duplicate of it
         art("rail-mirror", RAIL, fp="fp-rail-wire", published=30),  # same fingerprint
         art("rail-copy", copy_of(RAIL), published=-30),  # near copy, "published" earlier
         art("lib-copy", copy_of(LIBRARY), published=700),  # near, but index entry unusable
@@ -232,7 +232,8 @@ def test_previous_index_blocks_readmission_and_stays_the_original(in_memory: boo
         dup_rows(out.duplicates, "DupRows"),
         equal_to(
             [
-                # rail-wire itself was admitted by an earlier run: counted, not reported again.
+                # rail-wire itself was admitted by an earlier run: this copy is reported.
+                ("rail-wire", "rail-wire", "exact"),
                 ("rail-mirror", "rail-wire", "exact"),
                 ("rail-copy", "rail-wire", "near"),
             ]
@@ -257,7 +258,10 @@ def test_previous_index_blocks_readmission_and_stays_the_original(in_memory: boo
     assert counters[("dedup_info", "index_params_mismatch")] == 1
 
 
-def test_previous_given_in_init_and_a_rerun_adds_nothing() -> None:
+def test_an_indexed_id_seen_again_is_an_exact_duplicate_row_never_dropped() -> None:
+    """A copy of an article an earlier run indexed (same id, e.g. from another source) is a
+    duplicates row: every input is accounted for. Re-runs of the same input are told apart
+    by input identity before the pipeline runs (`commands.backfill`), not here."""
     articles = [art("a", RAIL), art("b", LIBRARY), art("c", copy_of(LIBRARY), published=9)]
     with TestPipeline() as p:
         previous = p | "Previous" >> beam.Create([entry(a) for a in articles], reshuffle=False)
@@ -265,7 +269,11 @@ def test_previous_given_in_init_and_a_rerun_adds_nothing() -> None:
         out = new | DeduplicateArticles(S, now=NOW, previous=previous)
         assert_that(out.articles, equal_to([]), label="NoArticles")
         assert_that(out.index, equal_to([]), label="NoIndex")
-        assert_that(out.duplicates, equal_to([]), label="NothingReportedAgain")
+        assert_that(
+            dup_rows(out.duplicates, "DupRows"),
+            equal_to([("a", "a", "exact"), ("b", "b", "exact"), ("c", "c", "exact")]),
+            label="EachCopyReported",
+        )
 
 
 def test_repeated_article_id_keeps_one() -> None:
