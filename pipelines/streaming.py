@@ -1,22 +1,24 @@
-"""The streaming deployment: Kafka -> Beam -> Parquet on S3, exactly once in effect.
+"""The streaming deployment: Kafka -> Beam -> Iceberg tables on S3, exactly once by Kafka record.
 
-    ReadKafkaStream -> WindowInto(fixed event-time windows) -> DecodeArticles -> CleanArticles
-      -> SkipAdmitted (what the output already holds, read at start)
+    ReadKafkaStream (ingestion-time timestamps; starts where the tables' offsets end)
+      -> WindowInto(fixed windows) -> DecodeArticles -> CleanArticles
       -> KeepFirstSeen (exact duplicates across windows, per content fingerprint, with a
          TTL: keyed state; on one-process runners (Prism) one in-memory table instead)
       -> DeduplicateArticles (near duplicates within the window, decided on one key in
          memory; the MinHash signatures it computes are kept for the next step)
       -> DeduplicateAcrossWindows (near duplicates of earlier windows' originals: a bounded
-         in-memory LSH on one worker, rebuilt at start from the fingerprint index)
+         in-memory LSH on one worker, rebuilt at start from the fingerprint index table)
       -> EnrichArticles
-      -> ValidateArticles -> WriteOutputs (file names carry window and pane)
+      -> ValidateArticles -> WriteOutputs (data files; file names carry the window)
       -> dead letters also to the DLQ topic
-      -> CommitOffsets, per window, only after that window's files and DLQ sends are durable
+      -> CommitToTables: per window, its data files and its messages' offset ranges in one
+         commit of the tables (io.commit), then the consumer group's offsets (monitoring)
 
-Why it is exactly once in effect: offsets are committed only after the output holding them
-is durable, so a crash replays from the last commit; and a replayed article or dead letter
-that the output already holds is skipped at restart (`read_admitted` reads the data files
-themselves, so an article counts as written exactly when its file exists).
+Why every Kafka record ends in exactly one place: a record's offsets are committed in the
+same table commit as the files holding its rows, and a restart reads from the offsets the
+tables hold (reading past ranges committed out of order), never from a guess about content.
+A window is cut by the time records are read, so a producer's timestamp (skewed, absurd,
+out of order) never makes a record late or lets a later window commit past it.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import apache_beam as beam
@@ -38,15 +40,16 @@ from apache_beam.transforms.userstate import (
 )
 from apache_beam.utils.timestamp import Duration
 
-from pipelines.config import KafkaConfig, S3Config
+from pipelines.config import CatalogConfig, KafkaConfig
 from pipelines.core.chunks import EnrichChunk
-from pipelines.core.dedup import FirstSeen, duplicate_record, replayed
-from pipelines.core.records import Article, DeadLetter, Duplicate, Message
-from pipelines.io.index import Admitted, IndexEntries, read_admitted
+from pipelines.core.dedup import FirstSeen, duplicate_record
+from pipelines.core.offsets import StreamState
+from pipelines.core.records import Article
+from pipelines.io.commit import CommitToTables
+from pipelines.io.index import IndexEntries
 from pipelines.io.kafka_dlq import PublishDeadLetters
 from pipelines.io.kafka_java import ReadKafkaWithJava
-from pipelines.io.kafka_stream import CommitOffsets, ReadKafkaStream, parse_kafka_source
-from pipelines.io.objectstore import open_store
+from pipelines.io.kafka_stream import CommitOffsets, ReadKafkaStream
 from pipelines.pipeline import PipelineSettings, WriteOutputs
 from pipelines.transforms.clean import CleanArticles
 from pipelines.transforms.common import Clock, single_process_runner, utc_now
@@ -64,8 +67,10 @@ class StreamSettings:
     kafka: KafkaConfig
     topic: str
     group_id: str
+    catalog: CatalogConfig = field(default_factory=CatalogConfig)
+    # What the tables held at start (core.offsets), partitions found reset already removed.
+    held: StreamState | None = None
     window_s: float = 60.0
-    allowed_lateness_s: float = 3600.0
     idle_after_s: float = 5.0  # an idle partition's watermark follows the clock after this
     first_seen_ttl_s: float = 7 * 24 * 3600.0  # how long exact-duplicate state is kept
     dlq_topic: str | None = "raw-articles.dlq"
@@ -78,58 +83,14 @@ class StreamSettings:
 
 
 def _windowing(s: StreamSettings) -> beam.WindowInto:
+    # One on-time pane per window and no late panes: timestamps are ingestion times, so no
+    # record is late; one the runner would drop anyway is not committed (io.commit).
     return beam.WindowInto(
         window.FixedWindows(s.window_s),
-        trigger=trigger.AfterWatermark(late=trigger.AfterCount(1)),
-        allowed_lateness=Duration(seconds=s.allowed_lateness_s),
+        trigger=trigger.AfterWatermark(),
+        allowed_lateness=Duration(seconds=0),
         accumulation_mode=trigger.AccumulationMode.DISCARDING,
     )
-
-
-class _AdmittedFn(beam.DoFn):
-    """Reads what the output already holds once per worker, in setup(). (A singleton side
-    input did the same, but made Prism spin a core even while the job was idle.)"""
-
-    def __init__(self, output_uri: str, s3: S3Config) -> None:
-        self.output_uri = output_uri
-        self.s3 = s3
-        self.admitted = Admitted(set(), {}, set())
-
-    def setup(self) -> None:
-        store = open_store(self.output_uri, self.s3)
-        try:
-            self.admitted = read_admitted(store)
-        finally:
-            store.close()
-
-
-class _SkipAdmitted(_AdmittedFn):
-    """A replay after a restart (core.dedup.replayed): Article -> the article, or nothing
-    when the output holds it, or on DUPLICATES a Duplicate of the written article with the
-    same text."""
-
-    def __init__(self, output_uri: str, s3: S3Config, now: Clock) -> None:
-        super().__init__(output_uri, s3)
-        self.now = now
-
-    def process(self, article: Article) -> Iterator[Any]:
-        a = self.admitted
-        verdict = replayed(article, a.ids, a.fingerprints, self.now())
-        if verdict is None:
-            Metrics.counter("stream", "already_written").inc()
-        elif isinstance(verdict, Duplicate):
-            Metrics.counter("dedup", "exact").inc()
-            yield beam.pvalue.TaggedOutput(DUPLICATES, verdict)
-        else:
-            yield verdict
-
-
-class _SkipRecordedDeadLetters(_AdmittedFn):
-    def process(self, letter: DeadLetter) -> Iterator[DeadLetter]:
-        if letter.source in self.admitted.dead_sources:
-            Metrics.counter("stream", "dead_letter_already_written").inc()
-            return
-        yield letter
 
 
 _FIRST = ReadModifyWriteStateSpec("first", StrUtf8Coder())
@@ -209,13 +170,8 @@ class _FirstSeenInMemory(beam.DoFn):
         )
 
 
-def _next_offset(message: Message) -> tuple[int, int]:
-    _, partition, offset = parse_kafka_source(message.source)
-    return partition, offset + 1
-
-
 class StreamArticles(beam.PTransform):
-    """PBegin -> the committed offsets (per window). See the module docstring."""
+    """PBegin -> the consumer group's commits (per window). See the module docstring."""
 
     def __init__(self, settings: StreamSettings, now: Clock = utc_now) -> None:
         super().__init__()
@@ -237,6 +193,7 @@ class StreamArticles(beam.PTransform):
                 stop_after_idle_s=s.stop_after_idle_s,
                 stop_file=s.stop_file,
                 discover_interval_s=None if s.stop_after_idle_s else 60.0,
+                held=(s.held or StreamState(s.topic)).coverage,
             )
         messages = pbegin | "ReadKafkaStream" >> read | "WindowMessages" >> _windowing(s)
         decoded = messages | "DecodeArticles" >> DecodeArticles(ps.s3, now, ps.max_body_bytes)
@@ -244,17 +201,14 @@ class StreamArticles(beam.PTransform):
         cleaned = decoded.articles | "CleanArticles" >> CleanArticles(
             ps.clean, now, ps.max_body_bytes, workers=ps.cpu_workers, warm=warm
         )
-        fresh = cleaned.articles | "SkipAdmitted" >> beam.ParDo(
-            _SkipAdmitted(ps.output_uri, ps.s3, now)
-        ).with_outputs(DUPLICATES, main="articles")
         if single_process_runner(pbegin.pipeline):
-            first = fresh.articles | "KeepFirstSeen" >> beam.ParDo(
+            first = cleaned.articles | "KeepFirstSeen" >> beam.ParDo(
                 _FirstSeenInMemory(s.first_seen_ttl_s, f"{ps.output_uri}|{uuid.uuid4().hex}", now)
             ).with_outputs(DUPLICATES, main="articles")
             rewindowed, exact = first.articles, first[DUPLICATES]
         else:
             first = (
-                fresh.articles
+                cleaned.articles
                 | "GlobalWindow" >> beam.WindowInto(window.GlobalWindows())
                 | "KeyByFingerprint" >> beam.Map(lambda a: (a.content_fingerprint, a))
                 | "KeepFirstSeen"
@@ -291,36 +245,21 @@ class StreamArticles(beam.PTransform):
                 validated.dead_letter,
             )
             | "CollectDeadLetters" >> beam.Flatten()
-            | "SkipRecordedDeadLetters"
-            >> beam.ParDo(_SkipRecordedDeadLetters(ps.output_uri, ps.s3))
         )
         outputs = {
             "articles": validated.valid,
-            "duplicates": (fresh[DUPLICATES], exact, deduped.duplicates)
+            "duplicates": (exact, deduped.duplicates)
             | "AllDuplicates" >> beam.Flatten(),
             "index": deduped.index,
             "dead_letter": dead,
         }
-        durable = [
-            outputs
-            | "WriteOutputs" >> WriteOutputs(ps)
-            | "FilesDone" >> beam.Map(lambda _: ("w", 1))
-        ]
+        gate = {"messages": messages, "files": outputs | "WriteOutputs" >> WriteOutputs(ps)}
         if s.dlq_topic:
-            published = dead | "PublishDeadLetters" >> PublishDeadLetters(s.kafka, s.dlq_topic)
-            durable.append(published | "SendsDone" >> beam.Map(lambda _: ("w", 1)))
-        offsets = (
-            messages
-            | "NextOffsets" >> beam.Map(_next_offset)
-            | "MaxOffsetPerPartition" >> beam.CombinePerKey(max)
-            | "KeyOffsets" >> beam.Map(lambda kv: ("w", kv))
-        )
-        done = tuple(durable) | "AllDurable" >> beam.Flatten()
-        # The gate fires per window once its offsets and its writes are complete, so an offset
-        # is committed only after the output holding it is durable.
+            gate["sent"] = dead | "PublishDeadLetters" >> PublishDeadLetters(s.kafka, s.dlq_topic)
+        held = s.held or StreamState(s.topic)
         return (
-            {"offsets": offsets, "durable": done}
-            | "WaitForDurableOutput" >> beam.CoGroupByKey()
-            | "OffsetsToCommit" >> beam.FlatMap(lambda kv: kv[1]["offsets"])
+            gate
+            | "CommitToTables"
+            >> CommitToTables(ps.output_uri, s.catalog, ps.s3, s.group_id, held)
             | "CommitOffsets" >> CommitOffsets(s.kafka, s.group_id, s.topic)
         )

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from pipelines.config import Config
 
 if TYPE_CHECKING:
+    from pipelines.core.offsets import StreamState
     from pipelines.streaming import StreamSettings
 
 log = logging.getLogger("newswire.run")
@@ -54,7 +55,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--output", required=True, metavar="URI", help="s3://bucket/prefix or folder")
     p.add_argument("--runner", choices=["prism", "flink", "direct", "dataflow"], default="prism")
     p.add_argument("--window", type=parse_duration, default=60.0, help="window size, e.g. 60s")
-    p.add_argument("--allowed-lateness", type=parse_duration, default=3600.0)
     p.add_argument("--group", help="consumer group (default: config)")
     p.add_argument("--dlq-topic", help="dead-letter topic (default: config); 'none' to disable")
     p.add_argument("--near-duplicates", choices=["mark", "drop"], default="mark")
@@ -149,7 +149,10 @@ class _LagProbe:
 
 
 def stream_settings(
-    args: argparse.Namespace, config: Config, stop_file: str | None
+    args: argparse.Namespace,
+    config: Config,
+    stop_file: str | None,
+    held: StreamState | None = None,
 ) -> StreamSettings:
     """The job's settings from `newswire run` arguments (also used by deploy/docker/submit.py)."""
     from pipelines.commands.backfill import settings_for
@@ -165,8 +168,9 @@ def stream_settings(
         kafka=dataclasses.replace(config.kafka, topic=topic),
         topic=topic,
         group_id=args.group or config.kafka.group_id,
+        catalog=config.catalog,
+        held=held,
         window_s=args.window,
-        allowed_lateness_s=args.allowed_lateness,
         idle_after_s=args.idle_after,
         dlq_topic=None if dlq == "none" else dlq,
         stop_file=stop_file,
@@ -207,6 +211,42 @@ def run(args: argparse.Namespace, config: Config) -> int:
         POOLS.release(workers)
 
 
+def held_state(config: Config, output: str, topic: str, group: str) -> StreamState:
+    """What the output's tables hold of `topic` for `group`, after rolling forward a commit a
+    crash interrupted; partitions whose offsets were reset (topic re-created: the log now
+    ends below what the tables hold) are forgotten, so they are read from their start."""
+    from kafka import KafkaConsumer, TopicPartition
+
+    from pipelines.core.offsets import reset_partitions
+    from pipelines.io.tables import Tables
+
+    tables = Tables(output, config.catalog, config.s3)
+    try:
+        tables.recover()
+        state = tables.stream_state(group, topic)
+    finally:
+        tables.close()
+    if not state.coverage:
+        return state
+    consumer = KafkaConsumer(**config.kafka.client_kwargs(), enable_auto_commit=False)
+    try:
+        tps = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or []]
+        ends = {tp.partition: end for tp, end in consumer.end_offsets(tps).items()}
+    finally:
+        consumer.close()
+    reset = reset_partitions(state.coverage, ends)
+    for p in reset:
+        log.warning(
+            "offset reset detected on %s/%d: the log ends at %d, below offset %d already "
+            "written (topic deleted and re-created?): reading it again from its start",
+            topic,
+            p,
+            ends[p],
+            state.coverage[p][0][1],
+        )
+    return state.without(reset)
+
+
 def _run(args: argparse.Namespace, config: Config) -> int:
     import apache_beam as beam
     from apache_beam.options.pipeline_options import PipelineOptions
@@ -214,7 +254,9 @@ def _run(args: argparse.Namespace, config: Config) -> int:
     from pipelines.streaming import StreamArticles
 
     stop_file = Path(tempfile.gettempdir()) / f"newswire-stop-{uuid.uuid4().hex}"
-    settings = stream_settings(args, config, str(stop_file))
+    topic = args.topic or config.kafka.topic
+    held = held_state(config, args.output, topic, args.group or config.kafka.group_id)
+    settings = stream_settings(args, config, str(stop_file), held)
     topic, group = settings.topic, settings.group_id
     pipeline_settings = settings.pipeline
 

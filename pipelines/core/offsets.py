@@ -46,7 +46,9 @@ def resume_offset(ranges: list[Range], default: int) -> int:
 Coverage = dict[int, list[Range]]  # partition -> merged ranges
 
 
-def merge_coverage(base: Mapping[int, list[Range]], added: Iterable[tuple[int, int, int]]) -> Coverage:
+def merge_coverage(
+    base: Mapping[int, list[Range]], added: Iterable[tuple[int, int, int]]
+) -> Coverage:
     """`base` plus (partition, start, end) ranges."""
     out: Coverage = {p: list(r) for p, r in base.items()}
     for partition, start, end in added:
@@ -69,7 +71,9 @@ class StreamState:
                 "topic": self.topic,
                 "seq": self.seq,
                 "commit_id": self.commit_id,
-                "offsets": {str(p): [list(r) for r in rs] for p, rs in sorted(self.coverage.items())},
+                "offsets": {
+                    str(p): [list(r) for r in rs] for p, rs in sorted(self.coverage.items())
+                },
             },
             separators=(",", ":"),
         )
@@ -85,7 +89,9 @@ class StreamState:
         )
 
     def advanced(self, commit_id: str, added: Iterable[tuple[int, int, int]]) -> StreamState:
-        return StreamState(self.topic, self.seq + 1, commit_id, merge_coverage(self.coverage, added))
+        return StreamState(
+            self.topic, self.seq + 1, commit_id, merge_coverage(self.coverage, added)
+        )
 
     def without(self, partitions: Iterable[int]) -> StreamState:
         """This state with `partitions` forgotten (their offsets were reset: topic re-created)."""
@@ -99,11 +105,11 @@ class StreamState:
         return {p: rs[0][1] for p, rs in self.coverage.items() if rs}
 
 
-def reset_partitions(
-    coverage: Mapping[int, list[Range]], log_ends: Mapping[int, int]
-) -> list[int]:
+def reset_partitions(coverage: Mapping[int, list[Range]], log_ends: Mapping[int, int]) -> list[int]:
     """Partitions whose log now ends below what the state holds: their offsets were reset
     (topic deleted and re-created), so the held ranges name other records."""
     return sorted(
-        p for p, ranges in coverage.items() if ranges and p in log_ends and log_ends[p] < ranges[0][1]
+        p
+        for p, ranges in coverage.items()
+        if ranges and p in log_ends and log_ends[p] < ranges[0][1]
     )

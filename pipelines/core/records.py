@@ -187,10 +187,26 @@ def article_from_avro(d: dict[str, Any]) -> Article:
 class Message:
     """One message as read from Kafka, before decoding.
 
-    `source` is the lineage kafka:<topic>/<partition>/<offset>.
+    `source` is the lineage kafka:<topic>/<partition>/<offset>. `covers_from` is the offset
+    the reader stood at before this record (the previous record's offset + 1, or where it
+    started): the record accounts for the offsets [covers_from, offset + 1) of its partition,
+    gaps included (core.offsets).
     """
 
     value: bytes
     source: str
     key: bytes | None = None
     timestamp: datetime | None = None
+    covers_from: int | None = None
+
+
+# Python's datetime ends with year 9999; Kafka's timestamps are any int64 a producer sends.
+_MAX_KAFKA_MS = 253_402_300_800_000  # 10000-01-01T00:00:00Z
+
+
+def kafka_time(ms: int | None) -> datetime | None:
+    """A Kafka record timestamp (ms since the epoch) as a UTC datetime, or None when it is
+    absent, not after the epoch, or past year 9999 (a producer's clock or a hostile writer)."""
+    if ms is None or ms <= 0 or ms >= _MAX_KAFKA_MS:
+        return None
+    return datetime.fromtimestamp(ms / 1000, UTC)

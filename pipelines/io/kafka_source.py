@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import apache_beam as beam
 from apache_beam.metrics import Metrics
 
 from pipelines.config import KafkaConfig
-from pipelines.core.records import Message
+from pipelines.core.records import Message, kafka_time
 
 POLL_MS = 500
 
@@ -138,15 +138,14 @@ class _ReadRange(beam.DoFn):
             for record in batch:
                 if record.offset >= rng.end:
                     return
-                position = record.offset + 1
+                covers_from, position = position, record.offset + 1
                 self.read.inc()
                 yield Message(
                     value=record.value or b"",
                     source=kafka_source(rng.topic, rng.partition, record.offset),
                     key=record.key,
-                    timestamp=datetime.fromtimestamp(record.timestamp / 1000, UTC)
-                    if record.timestamp and record.timestamp > 0
-                    else None,
+                    timestamp=kafka_time(record.timestamp),
+                    covers_from=covers_from,
                 )
 
 

@@ -6,13 +6,14 @@ Java: Prism locally (`--runner=PrismRunner --prism_location=... --streaming`), F
 
 Shape: Impulse -> `_DiscoverPartitions` (a splittable DoFn whose restriction is the range of
 partition numbers already emitted, so re-discovery needs no state) -> one element per
-partition carrying its start offset (the group's committed offset, else the earliest) ->
-`_ReadPartition`, an unbounded splittable DoFn whose restriction is [start, INFINITY) of
-offsets. Every record claims its offset, is timestamped with the Kafka record timestamp and
-advances the partition's watermark. A partition caught up with its log end for `idle_after_s`
-has its watermark moved to wall-clock now minus `idle_slack_s` so windows fed by other
-partitions can close. With no data the DoFn checkpoints (`defer_remainder`) and is resumed
-later; consumers are pooled per partition (`_ConsumerPool`) so they stay positioned.
+partition carrying its start offset (where the output's held offsets end, else the
+earliest) -> `_ReadPartition`, an unbounded splittable DoFn whose restriction is
+[start, INFINITY) of offsets. Every record claims its offset, is timestamped with the time
+it is read (ingestion time, as KafkaIO's `withProcessingTime()`: a producer's clock never
+makes a record late or holds a window open) and advances the partition's watermark. A
+partition caught up with its log end for `idle_after_s` has its watermark moved to
+wall-clock now minus `idle_slack_s` so windows fed by other partitions can close. With no
+data the DoFn checkpoints (`defer_remainder`) and is resumed later; consumers are pooled per partition (`_ConsumerPool`) so they stay positioned.
 
 Prism (2.77) keeps one output watermark per SDF stage, taken from the residuals of the last
 finished bundle, not the minimum over all pending residuals. Partitions read in different
@@ -21,10 +22,8 @@ late. So on single-process runners (Prism, Direct) partitions align their waterm
 process (`_WatermarkBoard`): each reports the minimum over all partitions of the topic.
 Runners that hold watermarks per residual (Flink) need no alignment (`align_watermarks`).
 
-Nothing is committed while reading: `CommitOffsets` commits (partition, next_offset) pairs
-to the consumer group, and the streaming pipeline feeds it only once the output holding those
-offsets is durable. Together with restarting from the committed offsets (and idempotent,
-lineage-keyed output) that makes the read exactly once in effect.
+Nothing is committed while reading: the output's tables record which offsets they hold
+(io.commit), and `CommitOffsets` mirrors that to the consumer group for lag monitoring.
 """
 
 from __future__ import annotations
@@ -37,7 +36,6 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import apache_beam as beam
@@ -51,7 +49,8 @@ from apache_beam.transforms.window import GlobalWindows, TimestampedValue
 from apache_beam.utils.timestamp import Duration, Timestamp
 
 from pipelines.config import KafkaConfig
-from pipelines.core.records import Message
+from pipelines.core.offsets import covers
+from pipelines.core.records import Message, kafka_time
 from pipelines.io.kafka_source import kafka_source, make_consumer
 from pipelines.transforms.common import single_process_runner
 
@@ -75,6 +74,13 @@ class KafkaPartition:
     partition: int
     start_offset: int
     partitions: int  # how many the topic had at discovery (for watermark alignment)
+    # Offsets the output already holds beyond start_offset (committed out of order before a
+    # restart): read past, not emitted again.
+    held: tuple[tuple[int, int], ...] = ()
+
+
+class OffsetReset(RuntimeError):
+    """A partition's offsets went backwards under the reader (topic re-created)."""
 
 
 def parse_kafka_source(source: str) -> tuple[str, int, int]:
@@ -327,7 +333,9 @@ class _DiscoverPartitions(beam.DoFn):
         align_id: str | None,
         stop_file: str | None = None,
         clock: Callable[[], float] = time.monotonic,
+        held: Mapping[int, list[tuple[int, int]]] | None = None,
     ) -> None:
+        self.held = {int(p): [(int(a), int(b)) for a, b in rs] for p, rs in (held or {}).items()}
         self.stop_file = stop_file
         self.clock = clock
         self.next_listing = 0.0  # per instance: a resumed restriction elsewhere lists at once
@@ -360,9 +368,10 @@ class _DiscoverPartitions(beam.DoFn):
         beginning = self._client().beginning_offsets(tps)
         starts = {}
         for tp in tps:
-            committed = self._client().committed(tp)
-            # A committed offset older than the log start was lost to retention.
-            starts[tp.partition] = max(committed or 0, beginning[tp])
+            # Where the output's held offsets end (core.offsets.resume_offset), else the
+            # earliest retained offset; never before the log start (retention).
+            held = self.held.get(tp.partition, [])
+            starts[tp.partition] = max(held[0][1] if held else 0, beginning[tp])
         return starts
 
     @beam.DoFn.unbounded_per_element()
@@ -407,7 +416,8 @@ class _DiscoverPartitions(beam.DoFn):
             if self.align_id is not None:
                 # Hold aligned watermarks until the new partition's reader reports.
                 _WatermarkBoard.post(self.align_id, p, None)
-            yield KafkaPartition(topic, p, starts[p], max(known) + 1)
+            later = tuple(r for r in self.held.get(p, []) if r[1] > starts[p])
+            yield KafkaPartition(topic, p, starts[p], max(known) + 1, later)
         if self.interval_s is None or _stop_requested(self.stop_file):
             tracker.try_claim(INFINITY)  # marks the open range done
             return
@@ -457,6 +467,7 @@ class _ReadPartition(beam.DoFn):
         self.stop_after_idle_s = stop_after_idle_s
         self.align = align
         self.read = Metrics.counter("kafka_stream", "messages_read")
+        self.skipped = Metrics.counter("kafka_stream", "messages_already_held")
         self.idle = Metrics.counter("kafka_stream", "idle_watermark_advances")
 
     def setup(self) -> None:
@@ -515,33 +526,37 @@ class _ReadPartition(beam.DoFn):
             got_data = True
             for record in records:
                 if record.offset < start:
-                    # Seeking past the log end (topic re-created?) resets to the earliest
-                    # offset; what lies before our range is not ours to emit.
-                    continue
+                    # The log restarts below our position: the topic was deleted and
+                    # re-created. Stop: a restart reads it from its start (newswire run).
+                    raise OffsetReset(
+                        f"offset reset on {part.topic}/{part.partition}: got offset "
+                        f"{record.offset} while reading from {start}; restart the job"
+                    )
                 if not tracker.try_claim(record.offset):
                     # The runner split the range: the rest belongs to someone else.
                     entry.next_offset = None
                     self._report(part, watermark)
                     return
-                entry.next_offset = record.offset + 1
-                if record.timestamp is not None and record.timestamp >= 0:
-                    ts = Timestamp(micros=record.timestamp * 1000)
-                    when: datetime | None = datetime.fromtimestamp(record.timestamp / 1000, UTC)
-                else:
-                    ts, when = Timestamp.now(), None
+                covers_from, start = start, record.offset + 1
+                entry.next_offset = start
+                # Ingestion time: windows follow the order of reading (the order of offsets),
+                # whatever timestamp a producer set, so no record is ever late.
+                ts = Timestamp.now()
+                watermark.observe(ts)
+                if part.held and covers(part.held, record.offset):
+                    self.skipped.inc()  # already in the output (core.offsets)
+                    continue
                 self.read.inc()
                 yield TimestampedValue(
                     Message(
                         value=record.value or b"",
                         source=kafka_source(part.topic, part.partition, record.offset),
                         key=record.key,
-                        timestamp=when,
+                        timestamp=kafka_time(record.timestamp),
+                        covers_from=covers_from,
                     ),
                     ts,
                 )
-                # Assumes record times rise within a partition (producer CreateTime or
-                # LogAppendTime); an older record after a newer one may arrive late.
-                watermark.observe(ts)
 
         now_s = time.time()
         entry.was_idle = not got_data
@@ -591,8 +606,11 @@ def _stop_requested(stop_file: str | None) -> bool:
 class ReadKafkaStream(beam.PTransform):
     """PBegin -> unbounded PCollection[Message] from every partition of `topic`.
 
-    Each partition starts at `group_id`'s committed offset (else the earliest retained) and
-    elements carry the Kafka record timestamp. Nothing is committed here: see CommitOffsets.
+    `held`: {partition: offset ranges the output already holds} (core.offsets): each
+    partition starts at the end of its first range (else the earliest retained offset) and
+    reads past records inside later ranges. Elements are timestamped with the time they are
+    read (ingestion time) and carry the Kafka record timestamp as data. Nothing is committed
+    here.
 
     poll_timeout_ms / max_records_per_poll: one bounded `poll()` of a partition (an idle
         partition polls without blocking).
@@ -624,8 +642,10 @@ class ReadKafkaStream(beam.PTransform):
         discover_interval_s: float | None = None,
         align_watermarks: bool | None = None,
         stop_file: str | None = None,
+        held: Mapping[int, list[tuple[int, int]]] | None = None,
     ) -> None:
         super().__init__()
+        self.held = dict(held or {})
         self.stop_file = stop_file
         if poll_timeout_ms < 0 or max_records_per_poll <= 0:
             raise ValueError("poll_timeout_ms must be >= 0 and max_records_per_poll > 0")
@@ -661,6 +681,7 @@ class ReadKafkaStream(beam.PTransform):
                     self.discover_interval_s,
                     read_id if align else None,
                     self.stop_file,
+                    held=self.held,
                 )
             )
             | "SpreadPartitions" >> beam.Reshuffle()

@@ -24,6 +24,7 @@ wrote: a second job on the same group and output fails there, before it commits 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
@@ -149,10 +150,8 @@ class Tables:
         from pyiceberg.exceptions import NamespaceAlreadyExistsError, NoSuchTableError
         from pyiceberg.transforms import DayTransform
 
-        try:
+        with contextlib.suppress(NamespaceAlreadyExistsError):
             self.catalog.create_namespace(self.namespace)
-        except NamespaceAlreadyExistsError:
-            pass
         for spec in SPECS:
             schema = arrow_schema(spec.schema)
             ident = self.identifier(spec.name)
@@ -237,13 +236,11 @@ class Tables:
         """
         cid = commit_id or (stream[1].commit_id if stream else uuid.uuid4().hex)
         paths = {name: [self._path(f) for f in fs] for name, fs in files.items()}
-        pending = {
-            "commit_id": cid,
-            "files": {n: ps for n, ps in paths.items() if ps},
-            "summary": dict(summary or {}),
-        }
+        props = dict(summary or {})
+        pending = {"commit_id": cid, "files": {n: ps for n, ps in paths.items() if ps}}
+        pending["summary"] = props
         self.store.put(f"{PENDING}{cid}.json", json.dumps(pending).encode())
-        self._commit_table(PRIMARY, paths.get(PRIMARY, []), cid, pending["summary"], stream)
+        self._commit_table(PRIMARY, paths.get(PRIMARY, []), cid, props, stream)
         self._finish(pending)
         return cid
 
@@ -278,8 +275,7 @@ class Tables:
         """Whether a snapshot of `name` (not expired) carries summary `key` = `value`."""
         table = self.table(name, refresh=True)
         return any(
-            s.summary is not None and s.summary.get(key) == value
-            for s in table.metadata.snapshots
+            s.summary is not None and s.summary.get(key) == value for s in table.metadata.snapshots
         )
 
     def _finish(self, pending: Mapping[str, Any]) -> None:
@@ -310,7 +306,7 @@ class Tables:
         for attempt in range(COMMIT_RETRIES):
             table = self.table(name, refresh=True)
             if stream is not None:
-                group, state, expected = stream
+                group, _, expected = stream
                 raw = table.properties.get(state_key(group))
                 held = StreamState.from_json(raw).commit_id if raw else ""
                 if held == cid:
