@@ -242,7 +242,7 @@ def held_state(config: Config, output: str, topic: str, group: str) -> StreamSta
             topic,
             p,
             ends[p],
-            state.coverage[p][0][1],
+            state.coverage[p][-1][1],
         )
     return state.without(reset)
 

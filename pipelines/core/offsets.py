@@ -8,7 +8,7 @@ records the tables hold, whatever order windows were committed in.
 
 `StreamState` is what a streaming writer keeps in its tables' properties: its commit
 sequence number, the id of its last commit, and the ranges. A restart resumes each partition
-at the end of its first range and skips records inside later ranges.
+where its held range from the log's start ends and skips records inside later ranges.
 """
 
 from __future__ import annotations
@@ -37,10 +37,15 @@ def covers(ranges: Iterable[Range], offset: int) -> bool:
     return any(lo <= offset < hi for lo, hi in ranges)
 
 
-def resume_offset(ranges: list[Range], default: int) -> int:
-    """Where a partition's reading resumes: the end of its first range (what lies before the
-    first range was before the job's first start), else `default`."""
-    return ranges[0][1] if ranges else default
+def resume_offset(ranges: list[Range], earliest: int) -> int:
+    """Where a partition's reading resumes: the end of the held range that contains
+    `earliest` (the log's first retained offset), else `earliest`. A range committed out of
+    order, with records before it not held, does not move the resume point."""
+    position = earliest
+    for lo, hi in ranges:
+        if lo <= position < hi:
+            position = hi
+    return position
 
 
 Coverage = dict[int, list[Range]]  # partition -> merged ranges
@@ -107,7 +112,9 @@ class StreamState:
 
 def reset_partitions(coverage: Mapping[int, list[Range]], log_ends: Mapping[int, int]) -> list[int]:
     """Partitions whose log now ends below what the state holds: their offsets were reset
-    (topic deleted and re-created), so the held ranges name other records."""
+    (topic deleted and re-created), so the held ranges name other records. (A re-created
+    partition that has already grown past the old end looks like the old one: Kafka's topic
+    ids would tell them apart; kafka-python does not expose them.)"""
     return sorted(
         p
         for p, ranges in coverage.items()

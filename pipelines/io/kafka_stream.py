@@ -49,7 +49,7 @@ from apache_beam.transforms.window import GlobalWindows, TimestampedValue
 from apache_beam.utils.timestamp import Duration, Timestamp
 
 from pipelines.config import KafkaConfig
-from pipelines.core.offsets import covers
+from pipelines.core.offsets import covers, resume_offset
 from pipelines.core.records import Message, kafka_time
 from pipelines.io.kafka_source import kafka_source, make_consumer
 from pipelines.transforms.common import single_process_runner
@@ -368,10 +368,8 @@ class _DiscoverPartitions(beam.DoFn):
         beginning = self._client().beginning_offsets(tps)
         starts = {}
         for tp in tps:
-            # Where the output's held offsets end (core.offsets.resume_offset), else the
-            # earliest retained offset; never before the log start (retention).
-            held = self.held.get(tp.partition, [])
-            starts[tp.partition] = max(held[0][1] if held else 0, beginning[tp])
+            # Where the output's held offsets from the log start end, else the log start.
+            starts[tp.partition] = resume_offset(self.held.get(tp.partition, []), beginning[tp])
         return starts
 
     @beam.DoFn.unbounded_per_element()
