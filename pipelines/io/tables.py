@@ -337,7 +337,11 @@ class Tables:
     # --- maintenance ----------------------------------------------------------------------
 
     def referenced_files(self, name: str) -> set[str]:
-        """Every file that a snapshot of `name` still references (data, manifests, lists)."""
+        """Every file that a snapshot of `name` still references (data, manifests, lists).
+
+        A data file counts while a snapshot holds it live: a manifest's DELETED entry only
+        records that its snapshot removed the file (a compaction's replaced inputs), and once
+        the snapshots that held it live have expired the file is unreferenced."""
         table = self.table(name, refresh=True)
         io = table.io
         out: set[str] = set()
@@ -345,7 +349,7 @@ class Tables:
             out.add(snapshot.manifest_list)
             for manifest in snapshot.manifests(io):
                 out.add(manifest.manifest_path)
-                for entry in manifest.fetch_manifest_entry(io, discard_deleted=False):
+                for entry in manifest.fetch_manifest_entry(io, discard_deleted=True):
                     out.add(entry.data_file.file_path)
         return out
 
