@@ -1,15 +1,19 @@
-"""Integration: the streaming job (`newswire run` on Prism) against the real Kafka and S3.
+"""Integration: the streaming job (`newswire run` on Prism) against the real Kafka and S3,
+its Iceberg tables read back by DuckDB (an engine that is not ours), accounted by Kafka
+record: every record (topic/partition/offset) has exactly one row in articles, duplicates
+or dead_letter (a near-duplicate kept in articles in `mark` mode has both its articles row,
+marked, and its duplicates row).
 
-- latency: an article produced while the job runs is readable in S3 within window + 15 s;
+- latency: an article produced while the job runs is readable within window + 15 s;
   SIGTERM then drains: the job exits within 30 s with every offset committed.
-- crash: items are produced while the job runs, the job is killed with SIGKILL at random
-  moments and restarted; in the end every article is in `articles/` exactly once (or, if it
-  failed, in `dead_letter/` exactly once), every malformed message in `dead_letter/` exactly
-  once, and nothing else. Size: NEWSWIRE_CRASH_ITEMS (default 600) and NEWSWIRE_CRASH_KILLS
-  (default 3); the issue's full run is NEWSWIRE_CRASH_ITEMS=20000 NEWSWIRE_CRASH_KILLS=5.
-  While the job is down after each kill, `newswire compact --grace 0` merges the small files
-  of the partitions written so far, and once more, with a grace period, while the last run
-  drains: compaction must keep every row exactly once through restarts too.
+- crash: items (with exact and near copies) are produced while the job is killed with
+  SIGKILL at random moments and restarted. Size: NEWSWIRE_CRASH_ITEMS (default 600) and
+  NEWSWIRE_CRASH_KILLS (default 3); the full run is NEWSWIRE_CRASH_ITEMS=20000
+  NEWSWIRE_CRASH_KILLS=5. While the job is down after each kill, `newswire compact` merges
+  the small files written so far.
+- producer timestamps: +10 min, +10 years, year 10000, before the epoch, hours old, out of
+  order within a partition; a kill -9 after the first commit and a restart.
+- the topic deleted and re-created between runs; two jobs on one topic and output.
 """
 
 from __future__ import annotations
@@ -31,7 +35,6 @@ from pipelines.config import Config
 from pipelines.core import schemas
 from pipelines.core.avro import MARKER, SingleObjectCodec
 from pipelines.core.records import RawArticle, to_avro
-from pipelines.io.objectstore import open_store
 
 pytestmark = pytest.mark.integration
 
@@ -64,23 +67,55 @@ def _producer(config: Config):  # type: ignore[no-untyped-def]
     return KafkaProducer(**config.kafka.client_kwargs(), acks="all", linger_ms=5)
 
 
-def _send(producer, topic: str, raws: list[RawArticle]) -> None:  # type: ignore[no-untyped-def]
-    for raw in raws:
-        producer.send(topic, key=raw.article_id.encode(), value=CODEC.encode(to_avro(raw)))
+def _send(producer, topic: str, raws: list[RawArticle], **kw) -> list[str]:  # type: ignore[no-untyped-def]
+    """Send; returns each record's Kafka source (kafka:<topic>/<partition>/<offset>)."""
+    futures = [
+        producer.send(topic, key=raw.article_id.encode(), value=CODEC.encode(to_avro(raw)), **kw)
+        for raw in raws
+    ]
     producer.flush()
+    return [_source(f.get(timeout=30)) for f in futures]
 
 
-def _rows(store, folder: str, columns: list[str]) -> list[dict]:  # type: ignore[no-untyped-def]
-    import io
+def _source(meta) -> str:  # type: ignore[no-untyped-def]
+    return f"kafka:{meta.topic}/{meta.partition}/{meta.offset}"
 
-    import pyarrow.parquet as pq
 
-    from pipelines.io.compaction import list_visible
+def _rows(config: Config, output: str, table: str, columns: str) -> list[tuple]:
+    """`SELECT columns FROM table` through DuckDB's Iceberg reader."""
+    from pipelines.io.tables import Tables
+    from tests.iceberg_reader import duckdb_rows
 
-    rows: list[dict] = []
-    for key in list_visible(store, folder):  # what readers see: compactions applied
-        rows.extend(pq.read_table(io.BytesIO(store.get(key)), columns=columns).to_pylist())
-    return rows
+    tables = Tables(output, config.catalog, config.s3)
+    try:
+        return duckdb_rows(tables.metadata_location(table), columns, s3=config.s3)
+    finally:
+        tables.close()
+
+
+def _by_record(config: Config, output: str) -> dict[str, list[str]]:
+    """Kafka source -> where its rows are ("article", "marked", "duplicate", "dead")."""
+    places: dict[str, list[str]] = {}
+    for source, marked in _rows(config, output, "articles", "source, duplicate_of IS NOT NULL"):
+        places.setdefault(source, []).append("marked" if marked else "article")
+    for (source,) in _rows(config, output, "duplicates", "source"):
+        places.setdefault(source, []).append("duplicate")
+    for (source,) in _rows(config, output, "dead_letter", "source"):
+        places.setdefault(source, []).append("dead")
+    return places
+
+
+def _assert_each_record_once(places: dict[str, list[str]], sources: list[str]) -> None:
+    """Every produced record has exactly one place (or, near-duplicate marked in articles,
+    its marked row and its duplicates row), and the output holds no other record."""
+    wrong = {
+        src: sorted(places.get(src, []))
+        for src in sources
+        if sorted(places.get(src, [])) not in (["article"], ["duplicate"], ["dead"],
+                                               ["duplicate", "marked"])
+    }  # fmt: skip
+    assert wrong == {}, f"{len(wrong)} of {len(sources)} misplaced: {list(wrong.items())[:10]}"
+    assert set(places) <= set(sources), "rows for records that were never produced"
 
 
 def _compact(config: Config, output: str, log: Path, *extra: str) -> subprocess.Popen[bytes]:
@@ -140,7 +175,6 @@ def test_latency_then_sigterm_drains(
     group = f"g-{uuid.uuid4().hex[:8]}"
     log = tmp_path / "job.log"
     proc = _start_job(kafka_topic, s3_uri, group, log)
-    store = open_store(s3_uri, stack.s3)
     try:
         _wait_running(log, proc)
         raw = _generated(5, seed=11)[0]
@@ -150,7 +184,7 @@ def test_latency_then_sigterm_drains(
         producer.close()
         found = None
         while time.monotonic() - sent_at < WINDOW_S + 15 + 5:
-            ids = {r["article_id"] for r in _rows(store, "articles", ["article_id"])}
+            ids = {r[0] for r in _rows(stack, s3_uri, "articles", "article_id")}
             if raw.article_id in ids:
                 found = time.monotonic() - sent_at
                 break
@@ -169,7 +203,6 @@ def test_latency_then_sigterm_drains(
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
-        store.close()
 
 
 def _malformed(n: int) -> list[tuple[bytes, bytes]]:
@@ -205,21 +238,24 @@ def test_kill_and_restart_loses_and_duplicates_nothing(
     items, kills = CRASH_ITEMS, CRASH_KILLS
     rng = random.Random(5)
     raws = _generated(items, seed=21)
+    # Genuine copies: the same article sent again later (some after a restart).
+    raws += [raws[i] for i in rng.sample(range(len(raws)), max(items // 20, 5))]
     bad = _malformed(max(items // 50, 6))
     group = f"g-{uuid.uuid4().hex[:8]}"
     log = tmp_path / "job.log"
+    sources: list[str] = []
 
     def produce() -> None:
         producer = KafkaProducer(**stack.kafka.client_kwargs(), acks="all", linger_ms=5)
         chunks = [raws[i : i + 100] for i in range(0, len(raws), 100)]
         for n, chunk in enumerate(chunks):
-            _send(producer, kafka_topic, chunk)
+            sources.extend(_send(producer, kafka_topic, chunk))
             if n < len(bad):
                 key, value = bad[n]
-                producer.send(kafka_topic, key=key, value=value)
+                sources.append(_source(producer.send(kafka_topic, key=key, value=value).get(30)))
             time.sleep(0.3)
         for key, value in bad[len(chunks) :]:
-            producer.send(kafka_topic, key=key, value=value)
+            sources.append(_source(producer.send(kafka_topic, key=key, value=value).get(30)))
         producer.flush()
         producer.close()
 
@@ -230,10 +266,8 @@ def test_kill_and_restart_loses_and_duplicates_nothing(
             before = _committed(stack, kafka_topic, group)
             proc = _start_job(kafka_topic, s3_uri, group, log)
             _wait_running(log, proc)
-            # A random moment: either within 3-30 s of start-up (reading, cleaning, replaying),
-            # or soon after this run committed a window of its own (writing, committing). With
-            # a backlog, windows close only as it drains on Prism, so the first kind alone
-            # would rarely hit a write.
+            # A random moment: either within 3-30 s of start-up (reading, cleaning), or soon
+            # after this run committed a window of its own (writing, committing).
             if rng.random() < 0.5:
                 time.sleep(rng.uniform(3, 30))
             else:
@@ -248,35 +282,22 @@ def test_kill_and_restart_loses_and_duplicates_nothing(
                 time.sleep(rng.uniform(0, 8))
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=30)
-            # Compaction while the job is down; --grace 0 deletes the merged inputs at once.
-            assert _compact(stack, s3_uri, log, "--grace", "0").wait(timeout=300) == 0
+            # Compaction while the job is down.
+            assert _compact(stack, s3_uri, log).wait(timeout=300) == 0
         producer_thread.join(timeout=300)
         final = _start_job(kafka_topic, s3_uri, group, log, "--stop-after-idle", "15s")
         _wait_running(log, final)
-        # And while it runs (its restart already read the output; inputs kept for the grace).
-        assert _compact(stack, s3_uri, log).wait(timeout=300) == 0
         final.wait(timeout=1800)
         assert final.returncode == 0, log.read_text(errors="replace")[-4000:]
     finally:
         producer_thread.join(timeout=60)
 
-    store = open_store(s3_uri, stack.s3)
-    articles = Counter(r["article_id"] for r in _rows(store, "articles", ["article_id"]))
-    duplicates = Counter(r["article_id"] for r in _rows(store, "duplicates", ["article_id"]))
-    dead = _rows(store, "dead_letter", ["source", "article_id", "step", "error_code"])
-    store.close()
-    dead_sources = Counter(r["source"] for r in dead)
-    assert [a for a, n in articles.items() if n > 1] == [], "articles written twice"
-    assert [s for s, n in dead_sources.items() if n > 1] == [], "dead letters written twice"
-    produced_ids = {r.article_id for r in raws}
-    assert set(articles) <= produced_ids, "articles that were never produced"
-    dead_ids = {r["article_id"] for r in dead if r["article_id"] in produced_ids}
-    assert set(articles).isdisjoint(dead_ids)
-    # Every produced article is accounted for: written, recognised as a duplicate, or failed.
-    assert produced_ids <= set(articles) | set(duplicates) | dead_ids
-    # Every malformed message is a dead letter, once (the rest failed generated articles).
-    malformed = [r for r in dead if r["article_id"] not in produced_ids]
-    assert len(malformed) == len(bad), Counter((r["step"], r["error_code"]) for r in malformed)
+    places = _by_record(stack, s3_uri)
+    _assert_each_record_once(places, sources)
+    ids = Counter(r[0] for r in _rows(stack, s3_uri, "articles", "article_id"))
+    assert [a for a, n in ids.items() if n > 1] == [], "an article_id written twice"
+    kinds = Counter(tuple(sorted(v)) for v in places.values())
+    print(f"crash test: {len(sources)} records, {kills} kills: {dict(kinds)}")
     assert _lag(stack, kafka_topic, group) == 0
 
 
@@ -299,12 +320,12 @@ def test_outage_of_broker_or_object_store_loses_and_duplicates_nothing(
     try:
         _wait_running(log, proc)
         producer = _producer(stack)
-        _send(producer, kafka_topic, raws[:150])
+        sources = _send(producer, kafka_topic, raws[:150])
         producer.close()
         time.sleep(3)
         _restart(stack, service, down_s)
         producer = _producer(stack)
-        _send(producer, kafka_topic, raws[150:])
+        sources += _send(producer, kafka_topic, raws[150:])
         producer.close()
         # The job retries through the outage; everything gets written and committed.
         deadline = time.monotonic() + 300
@@ -317,11 +338,159 @@ def test_outage_of_broker_or_object_store_loses_and_duplicates_nothing(
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
-    store = open_store(s3_uri, stack.s3)
-    articles = Counter(r["article_id"] for r in _rows(store, "articles", ["article_id"]))
-    duplicates = {r["article_id"] for r in _rows(store, "duplicates", ["article_id"])}
-    dead = {r["article_id"] for r in _rows(store, "dead_letter", ["article_id"])}
-    store.close()
-    assert [a for a, n in articles.items() if n > 1] == []
-    assert {r.article_id for r in raws} <= set(articles) | duplicates | dead
+    _assert_each_record_once(_by_record(stack, s3_uri), sources)
     assert _lag(stack, kafka_topic, group) == 0
+
+
+def _topic(config: Config, partitions: int) -> str:
+    """A topic that accepts any producer timestamp (the broker's own default refuses records
+    more than an hour ahead)."""
+    from kafka import KafkaAdminClient
+    from kafka.admin import NewTopic
+
+    name = f"test-{uuid.uuid4().hex[:12]}"
+    anything = str(2**63 - 1)
+    admin = KafkaAdminClient(**config.kafka.client_kwargs())
+    configs = {
+        "message.timestamp.after.max.ms": anything,
+        "message.timestamp.before.max.ms": anything,
+    }
+    admin.create_topics([NewTopic(name, partitions, 1, topic_configs=configs)])
+    admin.close()
+    return name
+
+
+def _delete_topic(config: Config, name: str) -> None:
+    from kafka import KafkaAdminClient
+
+    admin = KafkaAdminClient(**config.kafka.client_kwargs())
+    admin.delete_topics([name])
+    admin.close()
+
+
+def test_any_producer_timestamp_lands_once_through_a_kill(
+    stack: Config, s3_uri: str, tmp_path: Path
+) -> None:
+    topic = _topic(stack, 1)
+    group, log = f"g-{uuid.uuid4().hex[:8]}", tmp_path / "job.log"
+    now_ms = int(time.time() * 1000)
+    year = 365 * 24 * 3600 * 1000
+    stamps = [
+        now_ms + 10 * 60 * 1000,  # a producer clock 10 minutes ahead (the issue's record A)
+        now_ms,  # then a record on time (record B)
+        now_ms + 10 * year,  # ten years ahead
+        253_402_300_800_000,  # year 10000
+        0,  # the epoch
+        now_ms - 5 * 3600 * 1000,  # five hours old: later than any lateness
+        now_ms - 60_000,  # out of order within the partition
+        now_ms + 30_000,
+    ]
+    raws = _generated(60, seed=41)[: len(stamps) * 3]
+    producer = _producer(stack)
+    sources = [
+        _send(producer, topic, [raw], timestamp_ms=ts)[0]
+        for raw, ts in zip(raws[: len(stamps) * 2], stamps * 2, strict=True)
+    ]
+    proc = _start_job(topic, s3_uri, group, log)
+    try:
+        _wait_running(log, proc)
+        deadline = time.monotonic() + 120
+        while _committed(stack, topic, group) == 0:  # B's window committed: the worst moment
+            assert proc.poll() is None, log.read_text(errors="replace")[-3000:]
+            assert time.monotonic() < deadline, "no commit in 120 s"
+            time.sleep(0.2)
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+        more = raws[len(stamps) * 2 :]
+        sources += [
+            _send(producer, topic, [raw], timestamp_ms=ts)[0]
+            for raw, ts in zip(more, stamps, strict=True)
+        ]
+        producer.close()
+        final = _start_job(topic, s3_uri, group, log, "--stop-after-idle", "8s")
+        final.wait(timeout=300)
+        assert final.returncode == 0, log.read_text(errors="replace")[-4000:]
+        _assert_each_record_once(_by_record(stack, s3_uri), sources)
+        assert _lag(stack, topic, group) == 0
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        _delete_topic(stack, topic)
+
+
+def test_topic_recreated_between_runs_is_read_from_its_start(
+    stack: Config, s3_uri: str, tmp_path: Path
+) -> None:
+    topic = _topic(stack, 2)
+    group, log = f"g-{uuid.uuid4().hex[:8]}", tmp_path / "job.log"
+    raws = _generated(30, seed=51)
+    producer = _producer(stack)
+    first = _send(producer, topic, raws[:20])
+    producer.close()
+    job = _start_job(topic, s3_uri, group, log, "--stop-after-idle", "6s")
+    assert job.wait(timeout=300) == 0, log.read_text(errors="replace")[-4000:]
+    _delete_topic(stack, topic)
+    for _ in range(60):  # deletion is asynchronous
+        try:
+            from kafka import KafkaAdminClient
+            from kafka.admin import NewTopic
+
+            admin = KafkaAdminClient(**stack.kafka.client_kwargs())
+            admin.create_topics([NewTopic(topic, 2, 1)])
+            admin.close()
+            break
+        except Exception:
+            time.sleep(1)
+    producer = _producer(stack)
+    second = _send(producer, topic, raws[20:])  # lower offsets than the first run held
+    producer.close()
+    try:
+        job = _start_job(topic, s3_uri, group, log, "--stop-after-idle", "6s")
+        assert job.wait(timeout=300) == 0, log.read_text(errors="replace")[-4000:]
+        assert "offset reset detected" in log.read_text(errors="replace")
+        places = _by_record(stack, s3_uri)
+        # The new records reuse the old ones' offsets: each source now names two records.
+        for src in second:
+            assert len(places.get(src, [])) >= 1, f"{src} of the new topic not written"
+        assert sum(len(v) for v in places.values()) >= len(first) + len(second)
+        ids = {r[0] for r in _rows(stack, s3_uri, "articles", "article_id")}
+        ids |= {r[0] for r in _rows(stack, s3_uri, "duplicates", "article_id")}
+        assert {r.article_id for r in raws[20:]} <= ids
+    finally:
+        _delete_topic(stack, topic)
+
+
+def test_a_second_job_on_the_same_topic_and_output_stops_with_a_clear_error(
+    stack: Config, kafka_topic: str, s3_uri: str, tmp_path: Path
+) -> None:
+    group = f"g-{uuid.uuid4().hex[:8]}"
+    log_a, log_b = tmp_path / "a.log", tmp_path / "b.log"
+    raws = _generated(60, seed=61)
+    a = _start_job(kafka_topic, s3_uri, group, log_a)
+    b = _start_job(kafka_topic, s3_uri, group, log_b)
+    try:
+        _wait_running(log_a, a)
+        _wait_running(log_b, b)
+        producer = _producer(stack)
+        sources = _send(producer, kafka_topic, raws)
+        producer.close()
+        deadline = time.monotonic() + 180
+        while a.poll() is None and b.poll() is None:
+            assert time.monotonic() < deadline, "neither job saw the other"
+            time.sleep(0.5)
+        loser, loser_log = (a, log_a) if a.poll() is not None else (b, log_b)
+        winner = b if loser is a else a
+        assert loser.returncode != 0
+        assert "two jobs on one topic and output" in loser_log.read_text(errors="replace")
+        deadline = time.monotonic() + 180
+        while _lag(stack, kafka_topic, group) > 0:
+            assert winner.poll() is None
+            assert time.monotonic() < deadline, "the remaining job did not catch up"
+            time.sleep(1)
+        winner.send_signal(signal.SIGTERM)
+        winner.wait(timeout=60)
+        _assert_each_record_once(_by_record(stack, s3_uri), sources)
+    finally:
+        for proc in (a, b):
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)

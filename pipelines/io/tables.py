@@ -146,35 +146,48 @@ class Tables:
         return f"{self.namespace}.{name}"
 
     def ensure(self) -> None:
-        """Create missing tables; evolve existing ones to the current `.avsc` schemas."""
-        from pyiceberg.exceptions import NamespaceAlreadyExistsError, NoSuchTableError
-        from pyiceberg.transforms import DayTransform
+        """Create missing tables; evolve existing ones to the current `.avsc` schemas. Safe
+        when several processes start at once (a lost race is looked at again)."""
+        from pyiceberg.exceptions import CommitFailedException, NamespaceAlreadyExistsError
 
         with contextlib.suppress(NamespaceAlreadyExistsError):
             self.catalog.create_namespace(self.namespace)
         for spec in SPECS:
-            schema = arrow_schema(spec.schema)
-            ident = self.identifier(spec.name)
-            location = f"{self.location}/{spec.name}"
-            try:
-                table = self.catalog.load_table(ident)
-            except NoSuchTableError:
-                table = self._create(ident, schema, location, spec)
-            if table.location().rstrip("/") != location:
-                raise RuntimeError(
-                    f"table {ident} lives at {table.location()}, not {location}: another output "
-                    "uses this namespace (set NEWSWIRE_CATALOG_NAMESPACE)"
-                )
-            known = {f.name for f in table.schema().fields}
-            if any(f.name not in known for f in schema):
-                with table.update_schema() as update:
-                    update.union_by_name(schema)
-                table = self.catalog.load_table(ident)
-            if spec.partition_source and not table.spec().fields:
-                with table.update_spec() as update:
-                    update.add_field(spec.partition_source, DayTransform(), "dt")
-                table = self.catalog.load_table(ident)
-            self._tables[spec.name] = table
+            for attempt in range(COMMIT_RETRIES):
+                try:
+                    self._tables[spec.name] = self._ensure_table(spec)
+                    break
+                except CommitFailedException:
+                    if attempt == COMMIT_RETRIES - 1:
+                        raise
+                    time.sleep(min(0.05 * 2**attempt, 1.0))
+
+    def _ensure_table(self, spec: TableSpec) -> Any:
+        from pyiceberg.exceptions import NoSuchTableError
+        from pyiceberg.transforms import DayTransform
+
+        schema = arrow_schema(spec.schema)
+        ident = self.identifier(spec.name)
+        location = f"{self.location}/{spec.name}"
+        try:
+            table = self.catalog.load_table(ident)
+        except NoSuchTableError:
+            table = self._create(ident, schema, location, spec)
+        if table.location().rstrip("/") != location:
+            raise RuntimeError(
+                f"table {ident} lives at {table.location()}, not {location}: another output "
+                "uses this namespace (set NEWSWIRE_CATALOG_NAMESPACE)"
+            )
+        known = {f.name for f in table.schema().fields}
+        if any(f.name not in known for f in schema):
+            with table.update_schema() as update:
+                update.union_by_name(schema)
+            table = self.catalog.load_table(ident)
+        if spec.partition_source and not table.spec().fields:
+            with table.update_spec() as update:
+                update.add_field(spec.partition_source, DayTransform(), "dt")
+            table = self.catalog.load_table(ident)
+        return table
 
     def _create(self, ident: str, schema: Any, location: str, spec: TableSpec) -> Any:
         from pyiceberg.exceptions import TableAlreadyExistsError
