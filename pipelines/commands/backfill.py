@@ -1,4 +1,4 @@
-"""`newswire backfill`: batch runs of the full pipeline into Parquet.
+"""`newswire backfill`: batch runs of the full pipeline into the output's Iceberg tables.
 
     newswire backfill --input 'crawl/**/*.warc.gz' data/*.jsonl --output s3://bucket/prefix
     newswire backfill --from-topic raw-articles --start 0 --end 2024-10-01T00:00:00Z --output DIR
@@ -11,32 +11,49 @@ a summary table built from the pipeline's counters.
 
 The DirectRunner keeps each stage's data in memory, so an `--input` of more than
 `--files-per-run` files (default 2000) runs as several pipelines, one per slice of files, in
-order: memory stays flat however large the input. The fingerprint index beside the output
-carries dedup across the runs (an article in a later slice is checked against everything the
-earlier ones admitted, exact and near duplicates alike), as it does across separate backfills.
+order: memory stays flat however large the input. The fingerprint index (a table of the
+output) carries dedup across the runs (an article in a later slice is checked against
+everything the earlier ones admitted, exact and near duplicates alike), as it does across
+separate backfills.
+
+Each run ends with one commit of every file it wrote to the tables (`io.tables.Tables.commit`):
+the pipeline writes the keys of its files to `<output>/_newswire/runs/<run id>.json`, and this
+process commits them once the pipeline has finished, with the snapshot summary
+`newswire.input` = a digest of the run's input (its files' paths, sizes and modification
+times; for --from-topic the topic and the offset ranges resolved before the run). A run
+whose digest a snapshot already carries is skipped ("already ingested"): running the same
+backfill again adds nothing. A pipeline that fails commits nothing: its files are orphans
+that no reader sees (`Tables.remove_orphans` deletes them).
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import hashlib
+import json
 import os
 import sys
 import time
+import uuid
+from collections.abc import Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from pipelines.config import Config
+from pipelines.config import Config, S3Config
 from pipelines.memory import fix_mmap_threshold, release_freed_memory
 
 if TYPE_CHECKING:
     from apache_beam.options.pipeline_options import PipelineOptions
 
     from pipelines.core.enrich import EnrichSettings
+    from pipelines.io.kafka_source import OffsetRange
+    from pipelines.io.tables import Tables
     from pipelines.pipeline import PipelineSettings
 
 
 FILES_PER_RUN = 2000  # files per pipeline run of a large --input: bounds its memory
+INPUT_DIGEST = "newswire.input"  # snapshot summary: which input a commit covers
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -197,35 +214,125 @@ def run(args: argparse.Namespace, config: Config) -> int:
         POOLS.release(workers)
 
 
+def file_digest(files: list[str], s3: S3Config) -> str:
+    """Identity of an input of files: their sorted paths (local ones absolute) with sizes
+    and modification times. A file changed in place is another input."""
+    entries: list[tuple[str, int, str]] = []
+    client: Any = None
+    try:
+        for name in files:
+            if name.startswith("s3://"):
+                from pipelines.io.objectstore import make_s3_client, split_s3_uri
+
+                client = client or make_s3_client(s3)
+                bucket, key = split_s3_uri(name)
+                head = client.head_object(Bucket=bucket, Key=key)
+                modified = head["LastModified"].isoformat()
+                entries.append((name, int(head["ContentLength"]), modified))
+            else:
+                stat = os.stat(name)
+                entries.append((os.path.abspath(name), stat.st_size, str(stat.st_mtime_ns)))
+    finally:
+        if client is not None:
+            client.close()
+    return _digest({"files": sorted(entries)})
+
+
+def range_digest(topic: str, ranges: list[OffsetRange]) -> str:
+    """Identity of a bounded read of a topic: the topic and its resolved offset ranges."""
+    spans = sorted((r.partition, r.start, r.end) for r in ranges)
+    return _digest({"topic": topic, "ranges": spans})
+
+
+def _digest(identity: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()
+
+
+def plan_ranges(config: Config, topic: str, start: Any, end: Any) -> list[OffsetRange]:
+    """The offset ranges a bounded read of `topic` covers, resolved now (what the run then
+    reads, whatever arrives meanwhile)."""
+    from pipelines.io.kafka_source import _PlanRanges
+
+    planner = _PlanRanges(config.kafka, start, end)
+    planner.setup()
+    try:
+        return list(planner.process(topic))
+    finally:
+        planner.teardown()
+
+
 def _run(args: argparse.Namespace, config: Config) -> int:
     # Slice after slice, large freed buffers must go back to the system (pipelines.memory).
     fix_mmap_threshold()
+    from pipelines.io.tables import Tables
     from pipelines.summary import add_counters, print_summary, summarize_counters
 
     settings = settings_for(args, config)
     started = time.monotonic()
-    slices: list[list[str] | None] = [None]  # None: the source as given, in one run
-    if args.input and args.files_per_run > 0:
+    # (files of the run, or None: the source as given; the run's input digest)
+    slices: list[tuple[list[str] | None, str]] = []
+    ranges: list[OffsetRange] = []
+    if args.input:
         from pipelines.io.files import list_input_files
 
         files = list_input_files(args.input, config.s3)
-        if len(files) > args.files_per_run:
-            n = args.files_per_run
-            slices = [files[i : i + n] for i in range(0, len(files), n)]
+        n = args.files_per_run if args.files_per_run > 0 else max(len(files), 1)
+        slices = [(part, file_digest(part, config.s3)) for part in _chunks(files, n)]
+        if not slices:  # nothing listed: the reader reports the inputs as given
+            slices = [(None, _digest({"patterns": sorted(args.input)}))]
+    else:
+        ranges = plan_ranges(
+            config, args.from_topic, parse_bound(args.start), parse_bound(args.end)
+        )
+        slices = [(None, range_digest(args.from_topic, ranges))]
     totals: dict[tuple[str, str], int] = {}
     print(f"backfill -> {settings.output_uri} ...", file=sys.stderr)
-    for number, files_of_run in enumerate(slices, start=1):
-        if len(slices) > 1:
-            print(
-                f"backfill run {number}/{len(slices)}: {len(files_of_run or [])} files",
-                file=sys.stderr,
-            )
-        totals = add_counters(totals, _run_pipeline(args, config, settings, files_of_run))
-        release_freed_memory()  # before the next slice: its peak should not stack on this one
+    tables = Tables(settings.output_uri, config.catalog, config.s3)
+    try:
+        for cid in tables.recover():
+            print(f"rolled forward an interrupted commit ({cid})", file=sys.stderr)
+        for number, (files_of_run, digest) in enumerate(slices, start=1):
+            what = f"backfill run {number}/{len(slices)}" if len(slices) > 1 else "backfill"
+            if tables.has_summary("articles", INPUT_DIGEST, digest):
+                print(f"{what}: already ingested (input {digest[:12]}), skipped", file=sys.stderr)
+                continue
+            if len(slices) > 1:
+                print(f"{what}: {len(files_of_run or [])} files", file=sys.stderr)
+            counters = _run_and_commit(args, config, settings, tables, files_of_run, ranges, digest)
+            totals = add_counters(totals, counters)
+            release_freed_memory()  # before the next slice: its peak should not stack on this one
+    finally:
+        tables.close()
     summary = summarize_counters(totals, time.monotonic() - started)
     if not args.no_summary:
         print_summary(summary, settings.output_uri)
     return 0
+
+
+def _chunks(files: list[str], n: int) -> Iterator[list[str]]:
+    for i in range(0, len(files), n):
+        yield files[i : i + n]
+
+
+def _run_and_commit(
+    args: argparse.Namespace,
+    config: Config,
+    settings: PipelineSettings,
+    tables: Tables,
+    files: list[str] | None,
+    ranges: list[OffsetRange],
+    digest: str,
+) -> dict[tuple[str, str], int]:
+    """One pipeline run, then one commit of every file it wrote, tagged with its input."""
+    from pipelines.io.index import index_files
+    from pipelines.io.runs import files_by_table, read_run, run_key
+
+    run_id = uuid.uuid4().hex
+    counters = _run_pipeline(args, config, settings, files, ranges, index_files(tables), run_id)
+    written = read_run(tables.store, run_id)
+    tables.commit(files_by_table(written), summary={INPUT_DIGEST: digest}, commit_id=run_id)
+    tables.store.delete(run_key(run_id))
+    return counters
 
 
 def _run_pipeline(
@@ -233,20 +340,27 @@ def _run_pipeline(
     config: Config,
     settings: PipelineSettings,
     files: list[str] | None,
+    ranges: list[OffsetRange],
+    index: list[str],
+    run_id: str,
 ) -> dict[tuple[str, str], int]:
-    """One pipeline run over `files` (or the whole source); returns its counters. The
-    fingerprint index carries what earlier runs admitted into this one."""
+    """One pipeline run over `files` (or the whole source, or the Kafka `ranges`); returns
+    its counters. `index`: the fingerprint table's files, what earlier runs admitted. The
+    run records the files it wrote under `run_id` (`io.runs`)."""
     import apache_beam as beam
 
     from pipelines.io.files import ReadRawFiles
     from pipelines.io.index import ReadFingerprintIndex
-    from pipelines.io.kafka_source import ReadKafkaRange
+    from pipelines.io.kafka_source import _ReadRange
+    from pipelines.io.runs import RecordWrittenFiles
     from pipelines.pipeline import ProcessArticles, WriteOutputs
     from pipelines.summary import counters
     from pipelines.transforms.decode import DecodeArticles
 
     p = make_pipeline(args)
-    previous = p | "ReadFingerprintIndex" >> ReadFingerprintIndex(settings.output_uri, settings.s3)
+    previous = p | "ReadFingerprintIndex" >> ReadFingerprintIndex(
+        settings.output_uri, settings.s3, index
+    )
     early_dead = []
     if args.input:
         read = p | "ReadRawFiles" >> ReadRawFiles(
@@ -255,8 +369,11 @@ def _run_pipeline(
         raws = read.articles
         early_dead.append(read.dead_letter)
     else:
-        messages = p | "ReadKafkaRange" >> ReadKafkaRange(
-            config.kafka, args.from_topic, parse_bound(args.start), parse_bound(args.end)
+        messages = (
+            p
+            | "OffsetRanges" >> beam.Create(ranges)
+            | "SpreadRanges" >> beam.Reshuffle()
+            | "ReadOffsetRanges" >> beam.ParDo(_ReadRange(config.kafka))
         )
         decoded = messages | "DecodeArticles" >> DecodeArticles(
             settings.s3, max_body_bytes=settings.max_body_bytes
@@ -268,7 +385,11 @@ def _run_pipeline(
         outputs["dead_letter"],
         *early_dead,
     ) | "AllDeadLetters" >> beam.Flatten()
-    _ = outputs | "WriteOutputs" >> WriteOutputs(settings)
+    # Files named per run: a run never replaces a file that an earlier commit references.
+    written = outputs | "WriteOutputs" >> WriteOutputs(settings, tag=f"r{run_id[:12]}")
+    _ = written | "RecordWrittenFiles" >> RecordWrittenFiles(
+        settings.output_uri, settings.s3, run_id
+    )
     result = p.run()
     result.wait_until_finish()
     return counters(result)

@@ -1,72 +1,118 @@
-"""Integration: `newswire backfill` of a generated corpus into SeaweedFS.
+"""Integration: `newswire backfill` of a generated corpus into SeaweedFS (Iceberg tables).
 
 Each well-formed article is written once, exact duplicates are removed, planted
 near-duplicates are marked (recall >= 90%, marks across different stories <= 2%), every
-malformed item lands in dead_letter/ with its reason, pyarrow and DuckDB read the output with
-the right types, and running the same backfill again adds no rows.
+malformed item lands in dead_letter with its reason, pyiceberg and DuckDB read the output with
+the right types, every input item is accounted for exactly once over several slices, and
+running the same backfill again adds no rows.
+
+Every test has its own catalog (SQLite in its tmp_path) and output prefix, hence namespace.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import os
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from pipelines.config import Config
-from pipelines.io.objectstore import open_store
+from pipelines.config import CatalogConfig, Config, S3Config
+from pipelines.io.index import output_keys
+from pipelines.io.tables import TABLE_NAMES, Tables
 
 pytestmark = pytest.mark.integration
 COUNT = 400
 
 
-def _backfill(corpus: Path, output: str) -> str:
+def _catalog(tmp_path: Path) -> CatalogConfig:
+    return CatalogConfig(uri=f"sqlite:///{tmp_path / 'catalog.db'}")
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    return {**os.environ, "NEWSWIRE_CATALOG_URI": _catalog(tmp_path).uri}
+
+
+def _cli(tmp_path: Path, *argv: str) -> str:
     proc = subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", "backfill", "--input", str(corpus),
-         "--output", output],
+        [sys.executable, "-m", "pipelines.cli", *argv],
         capture_output=True, text=True, timeout=900, stdin=subprocess.DEVNULL,
+        env=_env(tmp_path),
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr[-4000:]
     return proc.stderr
 
 
-def _download(config: Config, uri: str, dest: Path) -> dict[str, int]:
-    """Copy every Parquet file under `uri` to `dest`; return rows per top-level folder."""
-    import pyarrow.parquet as pq
+def _backfill(tmp_path: Path, corpus: Path, output: str, *extra: str) -> str:
+    return _cli(tmp_path, "backfill", "--input", str(corpus), "--output", output, *extra)
 
-    store = open_store(uri, config.s3)
-    rows: Counter[str] = Counter()
-    for key in store.list():
-        if key.endswith(".parquet"):
-            path = dest / key
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(store.get(key))
-            rows[key.split("/")[0]] += pq.read_metadata(path).num_rows
-    store.close()
-    return dict(rows)
+
+def _generate(corpus: Path, count: int, seed: int, *extra: str) -> list[dict[str, Any]]:
+    subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "samples", "generate", "--count", str(count),
+         "--out", str(corpus), "--seed", str(seed), *extra],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    items: list[dict[str, Any]] = json.loads((corpus / "manifest.json").read_text())["items"]
+    return items
+
+
+@contextmanager
+def _tables(tmp_path: Path, output: str, s3: S3Config) -> Iterator[Tables]:
+    tables = Tables(output, _catalog(tmp_path), s3, create=False)
+    try:
+        yield tables
+    finally:
+        tables.close()
+
+
+def _rows(tables: Tables, name: str, columns: tuple[str, ...] = ("*",)) -> list[dict[str, Any]]:
+    """What a reader of the table sees: a pyiceberg scan of its current snapshot."""
+    rows: list[dict[str, Any]] = (
+        tables.table(name, refresh=True).scan(selected_fields=columns).to_arrow().to_pylist()
+    )
+    return rows
+
+
+def _counts(tables: Tables) -> dict[str, int]:
+    """Rows per table (one column read: dead letters may have no article id)."""
+    column = {"dead_letter": "source"}
+    return {
+        name: len(_rows(tables, name, (column.get(name, "article_id"),))) for name in TABLE_NAMES
+    }
+
+
+def _download(tables: Tables, name: str, dest: Path) -> Path:
+    """Copy the table's current data files (hive-style dt= folders) under `dest`."""
+    for key in output_keys(tables, tables.data_files(name)):
+        path = dest / key
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(tables.store.get(key))
+    return dest / name
 
 
 def test_backfill_generated_corpus(stack: Config, s3_uri: str, tmp_path: Path) -> None:
     import duckdb
     import pyarrow as pa
-    import pyarrow.dataset as ds
 
     corpus = tmp_path / "corpus"
-    subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", "samples", "generate", "--count", str(COUNT),
-         "--out", str(corpus), "--seed", "17"],
-        check=True, capture_output=True, timeout=300,
-    )  # fmt: skip
-    manifest = json.loads((corpus / "manifest.json").read_text())["items"]
-    summary = _backfill(corpus, s3_uri)
+    manifest = _generate(corpus, COUNT, 17)
+    summary = _backfill(tmp_path, corpus, s3_uri)
     assert "written" in summary
 
     first = tmp_path / "first"
-    counts = _download(stack, s3_uri, first)
-    articles = ds.dataset(first / "articles", format="parquet", partitioning="hive").to_table()
+    with _tables(tmp_path, s3_uri, stack.s3) as tables:
+        counts = _counts(tables)
+        articles = tables.table("articles").scan().to_arrow()
+        dead = _rows(tables, "dead_letter")
+        folder = _download(tables, "articles", first)
     ids = Counter(articles.column("article_id").to_pylist())
     assert [i for i, n in ids.items() if n > 1] == [], "an article was written twice"
 
@@ -100,11 +146,6 @@ def test_backfill_generated_corpus(stack: Config, s3_uri: str, tmp_path: Path) -
     false_marks = [a for a, d in marked.items() if story.get(d) != story[a]]
     assert len(false_marks) / max(len(marked), 1) <= 0.02, false_marks
 
-    dead = (
-        ds.dataset(first / "dead_letter", format="parquet", partitioning="hive")
-        .to_table()
-        .to_pylist()
-    )
     dead_sources = {d["source"]: d["error_code"] for d in dead}
     for m in manifest:
         if m["kind"] == "malformed":
@@ -120,18 +161,22 @@ def test_backfill_generated_corpus(stack: Config, s3_uri: str, tmp_path: Path) -
     row = con.execute(
         "SELECT count(*), typeof(any_value(published_at)), typeof(any_value(authors)), "
         "count(DISTINCT dt) FROM read_parquet(?, hive_partitioning = true)",
-        [str(first / "articles" / "**" / "*.parquet")],
+        [str(folder / "**" / "*.parquet")],
     ).fetchone()
     assert row[0] == len(well_formed)
-    assert row[1] == "TIMESTAMP WITH TIME ZONE" and row[2] == "VARCHAR[]" and row[3] > 1
+    # Articles are partitioned by ingest date: the day(s) of this run.
+    assert row[1] == "TIMESTAMP WITH TIME ZONE" and row[2] == "VARCHAR[]" and row[3] >= 1
 
     # The same backfill again: no new rows anywhere.
-    _backfill(corpus, s3_uri)
-    again = _download(stack, s3_uri, tmp_path / "second")
-    assert again == counts
+    log = _backfill(tmp_path, corpus, s3_uri)
+    assert "already ingested (input" in log
+    with _tables(tmp_path, s3_uri, stack.s3) as tables:
+        assert _counts(tables) == counts
 
 
-def test_backfill_from_a_bounded_kafka_range(stack: Config, kafka_topic: str, s3_uri: str) -> None:
+def test_backfill_from_a_bounded_kafka_range(
+    stack: Config, kafka_topic: str, s3_uri: str, tmp_path: Path
+) -> None:
     from kafka import KafkaProducer
 
     from pipelines.core import schemas
@@ -148,26 +193,13 @@ def test_backfill_from_a_bounded_kafka_range(stack: Config, kafka_topic: str, s3
     producer.send(kafka_topic, key=b"junk", value=b"not an avro message")
     producer.flush()
     producer.close()
-    proc = subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", "backfill", "--from-topic", kafka_topic,
-         "--start", "0", "--output", s3_uri],
-        capture_output=True, text=True, timeout=900, stdin=subprocess.DEVNULL,
-    )  # fmt: skip
-    assert proc.returncode == 0, proc.stderr[-4000:]
-    store = open_store(s3_uri, stack.s3)
-    import io
-
-    import pyarrow.parquet as pq
-
-    def rows(folder: str) -> list[dict]:
-        out: list[dict] = []
-        for key in store.list(folder + "/"):
-            if key.endswith(".parquet"):
-                out += pq.read_table(io.BytesIO(store.get(key))).to_pylist()
-        return out
-
-    articles, dead = rows("articles"), rows("dead_letter")
-    store.close()
+    argv = ("backfill", "--from-topic", kafka_topic, "--start", "0", "--output", s3_uri)
+    _cli(tmp_path, *argv)
+    with _tables(tmp_path, s3_uri, stack.s3) as tables:
+        articles, dead = _rows(tables, "articles"), _rows(tables, "dead_letter")
+        # The same range again: recognised by its topic and offsets, nothing added.
+        assert "already ingested (input" in _cli(tmp_path, *argv)
+        assert len(_rows(tables, "articles", ("article_id",))) == len(articles)
     expected = {
         m["article_id"]
         for m in corpus.manifest["items"]
@@ -182,37 +214,81 @@ def test_a_large_input_runs_in_slices_and_dedups_across_them(tmp_path: Path) -> 
     """--files-per-run splits the input into runs; the fingerprint index carries dedup from
     one run to the next, so the result holds the same number of articles as one run, and no
     text twice."""
-    import pyarrow.dataset as ds
-
     corpus = tmp_path / "corpus"
-    subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", "samples", "generate", "--count", "90",
-         "--out", str(corpus), "--seed", "23", "--exact-duplicates", "0.2"],
-        check=True, capture_output=True, timeout=300,
-    )  # fmt: skip
+    _generate(corpus, 90, 23, "--exact-duplicates", "0.2")
 
     def backfill(output: Path, *extra: str) -> str:
-        proc = subprocess.run(
-            [sys.executable, "-m", "pipelines.cli", "backfill", "--input", str(corpus),
-             "--output", str(output), *extra],
-            capture_output=True, text=True, timeout=900, stdin=subprocess.DEVNULL,
-        )  # fmt: skip
-        assert proc.returncode == 0, proc.stderr[-4000:]
-        return proc.stderr
+        return _backfill(tmp_path, corpus, str(output), *extra)
 
     log = backfill(tmp_path / "sliced", "--files-per-run", "16")  # 45 files: 16 + 16 + 13
     assert "backfill run 3/3: 13 files" in log
     backfill(tmp_path / "whole", "--files-per-run", "0")
 
-    def articles(folder: Path) -> list[dict]:  # type: ignore[type-arg]
-        table = ds.dataset(folder / "articles", format="parquet", partitioning="hive")
-        return table.to_table(columns=["article_id", "content_fingerprint"]).to_pylist()
+    def articles(folder: Path) -> list[dict[str, Any]]:
+        with _tables(tmp_path, str(folder), S3Config()) as tables:
+            return _rows(tables, "articles", ("article_id", "content_fingerprint"))
 
     sliced, whole = articles(tmp_path / "sliced"), articles(tmp_path / "whole")
     assert len(sliced) == len(whole) > 40
     assert len({r["article_id"] for r in sliced}) == len(sliced)
     # Exact copies in different slices: the later one was recognised through the index.
     assert len({r["content_fingerprint"] for r in sliced}) == len(sliced)
+
+
+def _slice_of_each_file(corpus: Path, slices: int) -> tuple[int, dict[str, int]]:
+    """--files-per-run giving `slices` runs, and the run (0-based) of each corpus file, as
+    the backfill slices its input (`io.files.list_input_files`, in order)."""
+    from pipelines.io.files import list_input_files
+
+    files = [os.path.relpath(f, corpus) for f in list_input_files([str(corpus)], S3Config())]
+    per_run = math.ceil(len(files) / slices)
+    assert math.ceil(len(files) / per_run) == slices
+    return per_run, {f: i // per_run for i, f in enumerate(files)}
+
+
+def test_every_input_item_is_accounted_for_once_over_slices_and_a_rerun_adds_nothing(
+    stack: Config, s3_uri: str, tmp_path: Path
+) -> None:
+    """Over 3 slices into SeaweedFS: every generated item is exactly one row of articles,
+    duplicates or dead_letter (near duplicates dropped, so each item is one row), copies whose
+    original sat in an earlier slice included; the same backfill again adds no row."""
+    corpus = tmp_path / "corpus"
+    manifest = _generate(corpus, 120, 41, "--exact-duplicates", "0.2")
+    per_run, slice_of = _slice_of_each_file(corpus, 3)
+    first_slice = {
+        m["article_id"]: slice_of[m["file"]] for m in manifest if m["kind"] == "original"
+    }
+    later_copies = {
+        m["article_id"]
+        for m in manifest
+        if m["kind"] == "exact_duplicate" and slice_of[m["file"]] > first_slice[m["duplicate_of"]]
+    }
+    assert later_copies, "the corpus should hold copies of articles of an earlier slice"
+
+    extra = ("--files-per-run", str(per_run), "--near-duplicates", "drop")
+    log = _backfill(tmp_path, corpus, s3_uri, *extra)
+    assert "backfill run 3/3" in log
+    with _tables(tmp_path, s3_uri, stack.s3) as tables:
+        articles = _rows(tables, "articles", ("article_id",))
+        duplicates = _rows(tables, "duplicates", ("article_id", "duplicate_of", "kind"))
+        dead = _rows(tables, "dead_letter", ("source",))
+        counts = _counts(tables)
+        snapshots = len(tables.table("articles", refresh=True).metadata.snapshots)
+    assert len(articles) + len(duplicates) + len(dead) == len(manifest)
+    well_formed = Counter(m["article_id"] for m in manifest if m["kind"] != "malformed")
+    assert Counter(r["article_id"] for r in articles + duplicates) == well_formed
+    assert len(dead) == sum(1 for m in manifest if m["kind"] == "malformed")
+    # A copy of an article an earlier slice wrote: an exact duplicate of it, not dropped.
+    for copy in later_copies:
+        assert (copy, copy, "exact") in {
+            (d["article_id"], d["duplicate_of"], d["kind"]) for d in duplicates
+        }
+
+    log = _backfill(tmp_path, corpus, s3_uri, *extra)
+    assert log.count("already ingested (input") == 3
+    with _tables(tmp_path, s3_uri, stack.s3) as tables:
+        assert _counts(tables) == counts
+        assert len(tables.table("articles", refresh=True).metadata.snapshots) == snapshots
 
 
 @pytest.mark.parametrize(
