@@ -1,7 +1,8 @@
 """`newswire inspect URI`: what an output folder or bucket prefix holds.
 
-Counts per day and language, dead letters by reason, duplicate rate, the most frequent
-entities, countries and topics, and one sample record.
+Reads the output's Iceberg tables (pyiceberg scans of each table's current snapshot: what
+has been committed). Counts per day and language, dead letters by reason, duplicate rate,
+the most frequent entities, countries and topics, and one sample record.
 """
 
 from __future__ import annotations
@@ -24,15 +25,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(func=run)
 
 
-def read_kind(store: Any, folder: str) -> list[dict[str, Any]]:
-    from pipelines.io.compaction import list_visible
-    from pipelines.io.parquet import from_parquet_bytes
+def read_kind(tables: Any, name: str) -> list[dict[str, Any]]:
+    """Rows of table `name` (articles, duplicates, dead_letter) as committed."""
+    from pipelines.io.scan import scan_rows
 
-    rows: list[dict[str, Any]] = []
-    # Visible files only: a compacted partition still lists its inputs for a grace period.
-    for key in list_visible(store, folder):
-        rows.extend(from_parquet_bytes(store.get(key)))
-    return rows
+    return list(scan_rows(tables, name))
 
 
 def report(
@@ -84,18 +81,15 @@ def report(
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
-    from pipelines.io.objectstore import open_store
+    from pipelines.io.scan import output_tables
 
-    store = open_store(args.uri.rstrip("/"), config.s3)
-    try:
+    with output_tables(args.uri, config) as tables:
         result = report(
-            read_kind(store, "articles"),
-            read_kind(store, "duplicates"),
-            read_kind(store, "dead_letter"),
+            read_kind(tables, "articles"),
+            read_kind(tables, "duplicates"),
+            read_kind(tables, "dead_letter"),
             args.top,
         )
-    finally:
-        store.close()
     if args.json:
         print(json.dumps(result, default=str, ensure_ascii=False, indent=2))
         return 0

@@ -3,11 +3,12 @@
     newswire replay-dead-letters s3://newswire/news --step decode --code claim_check_missing
     newswire replay-dead-letters s3://newswire/news --since 2024-10-01 --dry-run
 
-Reads `<URI>/dead_letter/dt=*/part-*.parquet` (what `newswire run` and `newswire backfill`
-wrote), keeps the rows matching `--step`, `--code` (both repeatable) and `--since`/`--until`
-(on `failed_at`), and re-produces the input of each one that can be rebuilt, as a RawArticle
-keyed by its article_id, through the same producer as `newswire produce` (claim check for
-large bodies). Typical use: after fixing a bug or restoring a missing claim-check object.
+Reads the output's `dead_letter` Iceberg table (what `newswire run` and `newswire backfill`
+committed; a pyiceberg scan of its current snapshot), keeps the rows matching `--step`,
+`--code` (both repeatable) and `--since`/`--until` (on `failed_at`), and re-produces the
+input of each one that can be rebuilt, as a RawArticle keyed by its article_id, through the
+same producer as `newswire produce` (claim check for large bodies). Typical use: after
+fixing a bug or restoring a missing claim-check object.
 
 What a dead letter's `raw` column holds decides what can be replayed:
 
@@ -26,7 +27,7 @@ What a dead letter's `raw` column holds decides what can be replayed:
 
 Every replayed record carries `attributes["replay_of"]` = "<step>:<code> <original source>".
 Replaying is safe to repeat: a replayed article that the output already holds is skipped
-(streaming) or indexed as a duplicate (backfill), and rows are deduplicated by (source, step,
+(streaming) or reported as a duplicate (backfill), and rows are deduplicated by (source, step,
 error_code). Dead letters are not removed: pass `--since` to replay only newer ones.
 
 Exit status: 0 when everything selected was sent (or with --dry-run), 1 when a send failed,
@@ -40,6 +41,7 @@ import json
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -48,7 +50,7 @@ from pipelines.config import Config
 from pipelines.core.errors import ArticleError
 from pipelines.core.records import RAW_TRUNCATE_BYTES, RawArticle, raw_article_from_avro
 
-DEAD_LETTER_FOLDER = "dead_letter"
+DEAD_LETTER_TABLE = "dead_letter"
 BODY_STEPS = frozenset({"clean"})
 TEXT_STEPS = frozenset({"dedup", "enrich", "validate"})
 _SNIFF_BYTES = 8192
@@ -133,28 +135,16 @@ def _utc(value: datetime) -> datetime:
     return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def _partition_date(key: str) -> str | None:
-    for part in key.split("/"):
-        if part.startswith("dt="):
-            return part[3:]
-    return None
+def dead_letter_rows(tables: Any, since: datetime | None = None) -> Iterator[dict[str, Any]]:
+    """Rows of the output's dead_letter table, one Arrow batch at a time.
 
-
-def dead_letter_rows(store: Any, since: datetime | None = None) -> Iterator[dict[str, Any]]:
-    """Rows of every dead_letter Parquet file in `store`, one file at a time.
-
-    Partitions dated before `since` are not read (rows are partitioned by failure date).
+    With `since`, the scan filters on `failed_at >= since`: partitions (days of failure)
+    before it are not read.
     """
-    from pipelines.io.compaction import list_visible
-    from pipelines.io.parquet import from_parquet_bytes
+    from pipelines.io.scan import scan_rows
 
-    floor = since.date().isoformat() if since else None
-    # Visible files only: a compacted partition still lists its inputs for a grace period.
-    for key in list_visible(store, DEAD_LETTER_FOLDER):
-        day = _partition_date(key)
-        if floor and day and day < floor:
-            continue
-        yield from from_parquet_bytes(store.get(key))
+    row_filter = None if since is None else f"failed_at >= '{since.isoformat()}'"
+    yield from scan_rows(tables, DEAD_LETTER_TABLE, row_filter)
 
 
 def select(
@@ -255,7 +245,7 @@ _MAX_LISTED = 50  # skipped rows listed one by one; the rest are only counted
 def run(args: argparse.Namespace, config: Config) -> int:
     from pipelines.core import schemas
     from pipelines.core.avro import SingleObjectCodec
-    from pipelines.io.objectstore import open_store
+    from pipelines.io.scan import output_tables
 
     topic = args.topic or config.kafka.topic
     codec = SingleObjectCodec(schemas.versions(schemas.RAW_ARTICLE))
@@ -263,11 +253,12 @@ def run(args: argparse.Namespace, config: Config) -> int:
     sender = None if args.dry_run else _Sender(topic, args, config)
     if sender is not None and not sender.start():
         return 2
-    store = open_store(args.uri.rstrip("/"), config.s3)
+    stack = ExitStack()
     listed = 0
     try:
+        tables = stack.enter_context(output_tables(args.uri, config))
         rows = select(
-            dead_letter_rows(store, args.since), args.step, args.code, args.since, args.until
+            dead_letter_rows(tables, args.since), args.step, args.code, args.since, args.until
         )
         for item in plan(rows, codec, tally, args.include_text, args.limit):
             source, step, code = item.letter
@@ -280,7 +271,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
             else:
                 sender.send(item.raw)
     finally:
-        store.close()
+        stack.close()
         stats = sender.close() if sender is not None else None
     summary = tally.summary() | {
         "topic": topic,

@@ -1,13 +1,15 @@
 """`newswire replay-dead-letters`: which dead letters are rebuilt, filters, and a real round trip.
 
 Dead-letter Parquet files are written here the way WriteOutputs lays them out
-(`dead_letter/dt=YYYY-MM-DD/part-*.parquet`), with synthetic rows.
+(`dead_letter/data/dt=YYYY-MM-DD/part-*.parquet`), with synthetic rows, and committed to the
+output's `dead_letter` table (a catalog in each test's tmp_path): the command reads the table.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,7 +18,7 @@ import pytest
 
 from pipelines.cli import build_parser, main
 from pipelines.commands.replay import Replay, Skip, Tally, parse_when, plan, plan_row, select
-from pipelines.config import Config
+from pipelines.config import CatalogConfig, Config, S3Config
 from pipelines.core import schemas
 from pipelines.core.avro import SingleObjectCodec
 from pipelines.core.decode import decode_message
@@ -28,6 +30,7 @@ from pipelines.core.records import (
     to_avro,
 )
 from pipelines.io.parquet import to_parquet_bytes
+from pipelines.io.tables import Tables
 
 CODEC = SingleObjectCodec(schemas.versions(schemas.RAW_ARTICLE))
 WHEN = datetime(2024, 10, 2, 12, 0, tzinfo=UTC)
@@ -59,16 +62,35 @@ def _letter(
     return to_avro(DeadLetter(source, step, code, f"{code} happened", when, raw, article_id))
 
 
-def _write(out: Path, rows: list[dict[str, object]], name: str = "part-0-aaaa") -> None:
+@pytest.fixture(autouse=True)
+def _catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CatalogConfig:
+    """Each test's own catalog, for the command (Config.from_env) and for _write."""
+    catalog = CatalogConfig(uri=f"sqlite:///{tmp_path / 'catalog.db'}")
+    monkeypatch.setenv("NEWSWIRE_CATALOG_URI", catalog.uri)
+    return catalog
+
+
+def _write(
+    out: Path, rows: list[dict[str, object]], name: str = "part-0-aaaa", commit: bool = True
+) -> None:
     by_day: dict[str, list[dict[str, object]]] = {}
     for row in rows:
         when = row["failed_at"]
         assert isinstance(when, datetime)
         by_day.setdefault(when.date().isoformat(), []).append(row)
+    keys = []
     for day, day_rows in by_day.items():
-        path = out / "dead_letter" / f"dt={day}" / f"{name}.parquet"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(to_parquet_bytes(day_rows, "dead_letter"))
+        key = f"dead_letter/data/dt={day}/{name}.parquet"
+        (out / key).parent.mkdir(parents=True, exist_ok=True)
+        (out / key).write_bytes(to_parquet_bytes(day_rows, "dead_letter"))
+        keys.append(key)
+    if commit:
+        catalog = CatalogConfig(uri=os.environ["NEWSWIRE_CATALOG_URI"])
+        tables = Tables(str(out), catalog, S3Config())
+        try:
+            tables.commit({"dead_letter": keys})
+        finally:
+            tables.close()
 
 
 # planning one row -------------------------------------------------------------------------
@@ -231,6 +253,16 @@ def test_filters_on_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert main(["replay-dead-letters", str(out), "--dry-run", "--json", "--include-text"]) == 0
     summary = json.loads(capsys.readouterr().out)
     assert summary["replayable_by_kind"] == {"body": 2, "record": 1, "text": 1}
+
+
+def test_files_no_snapshot_references_are_not_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = _folder(tmp_path)
+    # A crashed run's file: in the table's folder, never committed.
+    _write(out, [_letter("clean", "no_text", PAGE, source="kafka:t/9/9")], "part-x", commit=False)
+    assert main(["replay-dead-letters", str(out), "--dry-run", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["selected"] == 6
 
 
 def test_empty_output_replays_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
