@@ -1,27 +1,19 @@
-"""pipelines.streaming's replay admission (no stack): what a restart lets through again.
-
-After a crash the job replays from the last committed offsets; `SkipAdmitted` reads what the
-output already holds. The end-to-end crash tests are in tests/test_streaming.py.
-"""
+"""pipelines.streaming's exact-duplicate memory across windows on one-process runners (no
+stack). The end-to-end crash tests are in tests/test_streaming.py."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import apache_beam as beam
 from apache_beam.testing.test_pipeline import TestPipeline
-from apache_beam.testing.util import assert_that, equal_to
+from apache_beam.testing.util import assert_that
 
-from pipelines.config import S3Config
-from pipelines.core.layout import ARTICLES, DUPLICATES, file_key
-from pipelines.core.records import Article, Duplicate, to_avro
-from pipelines.io.objectstore import LocalStore
-from pipelines.io.parquet import to_parquet_bytes
+from pipelines.core.records import Article
 from pipelines.streaming import DUPLICATES as DUPLICATES_TAG
-from pipelines.streaming import _FirstSeenInMemory, _SkipAdmitted
+from pipelines.streaming import _FirstSeenInMemory
 
 DAY = datetime(2024, 10, 2, 9, 30, tzinfo=UTC)
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -41,43 +33,6 @@ def _article(aid: str, fingerprint: str) -> Article:
 
 def _now() -> datetime:
     return NOW
-
-
-def test_a_replay_skips_what_is_written_and_records_copies_of_written_text(
-    tmp_path: Path,
-) -> None:
-    store = LocalStore(tmp_path)
-    written = [_article("a", "fp-a")]
-    store.put(
-        file_key(ARTICLES, "dt=2024-10-02", 0, ["a"]),
-        to_parquet_bytes([to_avro(a) for a in written], ARTICLES.schema),
-    )
-    dup = Duplicate("d", "a", "exact", 1.0, "kafka:raw-articles/0/d", NOW, None)
-    store.put(
-        file_key(DUPLICATES, "dt=2026-01-01", 0, ["d"]),
-        to_parquet_bytes([to_avro(dup)], DUPLICATES.schema),
-    )
-    replayed = [
-        _article("a", "fp-a"),  # written: skipped
-        _article("d", "fp-a"),  # recorded as a duplicate: skipped
-        _article("c", "fp-a"),  # the text of a, never recorded: a duplicate of a, not lost
-        _article("n", "fp-n"),  # new
-    ]
-    p = TestPipeline()
-    out = (
-        p
-        | beam.Create(replayed)
-        | beam.ParDo(_SkipAdmitted(str(tmp_path), S3Config(), _now)).with_outputs(
-            DUPLICATES_TAG, main="articles"
-        )
-    )
-    assert_that(out.articles | beam.Map(lambda a: a.article_id), equal_to(["n"]), label="New")
-    assert_that(
-        out[DUPLICATES_TAG] | beam.Map(lambda d: (d.article_id, d.duplicate_of, d.kind)),
-        equal_to([("c", "a", "exact")]),
-        label="Copies",
-    )
-    p.run().wait_until_finish()
 
 
 def test_first_seen_in_memory_passes_one_article_per_text_in_its_window() -> None:

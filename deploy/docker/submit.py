@@ -79,12 +79,16 @@ def normalize(argv: Sequence[str], run_flags: Sequence[str]) -> tuple[list[str],
     return out, env
 
 
-def build(argv: Sequence[str], environ: Mapping[str, str]) -> tuple[Any, Any]:
-    """(the Beam pipeline, its StreamSettings) for these driver arguments, not yet run."""
+def build(
+    argv: Sequence[str], environ: Mapping[str, str], read_tables: bool = True
+) -> tuple[Any, Any]:
+    """(the Beam pipeline, its StreamSettings) for these driver arguments, not yet run.
+    `read_tables`: start from the offsets the output's tables hold, as `newswire run` does
+    (False only to inspect the graph without the services)."""
     import apache_beam as beam
     from apache_beam.options.pipeline_options import PipelineOptions
 
-    from pipelines.commands.run import runner_flags, stream_settings
+    from pipelines.commands.run import held_state, runner_flags, stream_settings
     from pipelines.config import Config
     from pipelines.streaming import StreamArticles
 
@@ -95,7 +99,11 @@ def build(argv: Sequence[str], environ: Mapping[str, str]) -> tuple[Any, Any]:
     config = Config.from_env({**environ, **overrides})
     # The same settings as `newswire run`; drain with the runner (Flink stop-with-savepoint,
     # Dataflow drain) rather than a stop file.
-    settings = stream_settings(args, config, stop_file=None)
+    held = None
+    if read_tables:
+        topic = args.topic or config.kafka.topic
+        held = held_state(config, args.output, topic, args.group or config.kafka.group_id)
+    settings = stream_settings(args, config, stop_file=None, held=held)
     pipeline = beam.Pipeline(options=PipelineOptions(runner_flags(args, config)))
     _ = pipeline | "StreamArticles" >> StreamArticles(settings)
     return pipeline, settings

@@ -49,7 +49,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -335,25 +335,6 @@ def duplicate_record(
         detected_at=detected_at,
         url=article.url,
     )
-
-
-def replayed(
-    article: Article,
-    written_ids: Collection[str],
-    written_fingerprints: Mapping[str, str],
-    detected_at: datetime,
-) -> Article | Duplicate | None:
-    """What a replay after a restart does with `article`, given what the output holds: None
-    when its id is already written (as an article or a duplicate); an exact Duplicate of the
-    written article with the same text (fingerprint -> article id); else the article itself.
-    Dropping the copy too would lose it whenever the run that first saw it died before
-    writing its Duplicate row."""
-    if article.article_id in written_ids:
-        return None
-    original = written_fingerprints.get(article.content_fingerprint)
-    if original is not None:
-        return duplicate_record(article, original, "exact", 1.0, detected_at)
-    return article
 
 
 def _micros(dt: datetime) -> int:

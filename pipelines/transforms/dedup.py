@@ -500,8 +500,9 @@ class _AcrossWindows(beam.DoFn):
 
     An article_id admitted in an earlier window is not admitted again (a producer re-sending
     an article, or another rendering of it, with different text): it becomes a Duplicate of
-    kind "exact" of that id, as a repeated id within one input does in batch. Ids admitted by
-    earlier runs are skipped before this step (streaming._SkipAdmitted).
+    kind "exact" of that id, as a repeated id within one input does in batch; so is an id
+    that earlier runs admitted (in the fingerprint index this memory starts from): a copy
+    sent again after a restart is a duplicates row, never a second articles row.
 
     The memory of earlier windows is a `dedup.NearDuplicateIndex`, loaded in setup() from
     `load_previous` (what the output's fingerprint index holds: the originals written before
@@ -544,7 +545,9 @@ class _AcrossWindows(beam.DoFn):
 
     def _seen_before(self, article_id: str) -> bool:
         with _MEMORY_LOCK:
-            if article_id in self.seen_ids:
+            if article_id in self.seen_ids or (
+                self.memory is not None and article_id in self.memory
+            ):
                 return True
             self.seen_ids[article_id] = None
             if len(self.seen_ids) > _IDS_PER_ENTRY * self.max_entries:

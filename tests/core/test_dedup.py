@@ -390,32 +390,6 @@ def test_near_duplicate_index_forgets_the_oldest_beyond_its_bound() -> None:
     assert found is not None and found.duplicate_of == "budget"
 
 
-def test_a_replay_skips_written_ids_and_records_copies_of_written_text() -> None:
-    from datetime import UTC, datetime
-
-    from pipelines.core.dedup import replayed
-    from pipelines.core.records import Article, Duplicate
-
-    now = datetime(2026, 1, 1, tzinfo=UTC)
-
-    def art(aid: str, fp: str) -> Article:
-        return Article(aid, "text", f"kafka:t/0/{aid}", now, content_fingerprint=fp)
-
-    ids, fingerprints = {"a", "d"}, {"fp-a": "a"}
-    assert replayed(art("a", "fp-a"), ids, fingerprints, now) is None
-    assert replayed(art("d", "fp-a"), ids, fingerprints, now) is None
-    copy = replayed(art("c", "fp-a"), ids, fingerprints, now)
-    assert isinstance(copy, Duplicate)
-    assert (copy.article_id, copy.duplicate_of, copy.kind, copy.detected_at) == (
-        "c",
-        "a",
-        "exact",
-        now,
-    )
-    new = art("n", "fp-n")
-    assert replayed(new, ids, fingerprints, now) is new
-
-
 def test_first_seen_remembers_the_first_id_per_text_for_its_ttl() -> None:
     seen = dedup.FirstSeen(ttl_s=100.0)
     assert seen.first("fp-a", "a", at=1000.0) is None  # first sighting: remembered

@@ -281,7 +281,9 @@ def test_driver_command_builds_the_pipeline(monkeypatch: pytest.MonkeyPatch) -> 
 
     submit = _submit()
     env = {"NEWSWIRE_S3_LOCAL": "0", "NEWSWIRE_KAFKA_BOOTSTRAP": "kafka:9096"}
-    pipeline, settings = submit.build([*_driver_args(), "--job_endpoint=localhost:8099"], env)
+    pipeline, settings = submit.build(
+        [*_driver_args(), "--job_endpoint=localhost:8099"], env, read_tables=False
+    )
     options = pipeline.options
     assert options.view_as(StandardOptions).runner == "FlinkRunner"
     assert options.view_as(StandardOptions).streaming is True
@@ -461,7 +463,6 @@ def test_flex_template_parameters_build_the_pipeline() -> None:
         "output": "s3://newswire/news",
         "topic": "raw-articles",
         "window": "5m",
-        "allowed_lateness": "2h",
         "group": "newswire-df",
         "dlq_topic": "raw-articles.df-dlq",
         "near_duplicates": "drop",
@@ -486,9 +487,9 @@ def test_flex_template_parameters_build_the_pipeline() -> None:
         "--staging_location=gs://my-bucket/staging",
     ]
     image_env = {"NEWSWIRE_S3_LOCAL": "0"}  # Dockerfile.pipeline's ENV
-    pipeline, settings = submit.build(argv, image_env)
+    pipeline, settings = submit.build(argv, image_env, read_tables=False)
     assert pipeline.options.view_as(StandardOptions).runner == "DataflowRunner"
-    assert settings.window_s == 300 and settings.allowed_lateness_s == 7200
+    assert settings.window_s == 300
     assert settings.group_id == "newswire-df" and settings.dlq_topic == "raw-articles.df-dlq"
     assert settings.pipeline.near_duplicates == "drop"
     assert settings.kafka.bootstrap_servers == "10.0.0.5:9092,10.0.0.6:9092"
