@@ -237,19 +237,15 @@ class StreamArticles(beam.PTransform):
         )
         validated = enriched.articles | "ValidateArticles" >> ValidateArticles(now=now)
         dead = (
-            (
-                decoded.dead_letter,
-                cleaned.dead_letter,
-                deduped.dead_letter,
-                enriched.dead_letter,
-                validated.dead_letter,
-            )
-            | "CollectDeadLetters" >> beam.Flatten()
-        )
+            decoded.dead_letter,
+            cleaned.dead_letter,
+            deduped.dead_letter,
+            enriched.dead_letter,
+            validated.dead_letter,
+        ) | "CollectDeadLetters" >> beam.Flatten()
         outputs = {
             "articles": validated.valid,
-            "duplicates": (exact, deduped.duplicates)
-            | "AllDuplicates" >> beam.Flatten(),
+            "duplicates": (exact, deduped.duplicates) | "AllDuplicates" >> beam.Flatten(),
             "index": deduped.index,
             "dead_letter": dead,
         }
@@ -259,7 +255,6 @@ class StreamArticles(beam.PTransform):
         held = s.held or StreamState(s.topic)
         return (
             gate
-            | "CommitToTables"
-            >> CommitToTables(ps.output_uri, s.catalog, ps.s3, s.group_id, held)
+            | "CommitToTables" >> CommitToTables(ps.output_uri, s.catalog, ps.s3, s.group_id, held)
             | "CommitOffsets" >> CommitOffsets(s.kafka, s.group_id, s.topic)
         )

@@ -144,9 +144,7 @@ class CommitToTables(beam.PTransform):
         self.initial = initial
 
     def expand(self, inputs: dict[str, beam.PCollection]) -> beam.PCollection:
-        ranges = inputs["messages"] | "MessageRanges" >> beam.Map(
-            lambda m: ("w", message_range(m))
-        )
+        ranges = inputs["messages"] | "MessageRanges" >> beam.Map(lambda m: ("w", message_range(m)))
         files = inputs["files"] | "FileKeys" >> beam.Map(lambda f: ("w", f.key))
         gate = {"ranges": ranges, "files": files}
         if "sent" in inputs:
