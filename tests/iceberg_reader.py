@@ -11,6 +11,7 @@ file path (no download), in the order httpfs, avro, iceberg.
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 from typing import Any
 
@@ -73,3 +74,41 @@ def duckdb_rows(
         return sorted(con.execute(sql).fetchall(), key=repr)
     finally:
         con.close()
+
+
+def main(argv: list[str]) -> int:
+    """`python -m tests.iceberg_reader OUTPUT [SQL]`: print a DuckDB query over the output's
+    articles table (`articles` in SQL names it); used by `make demo`."""
+    import os
+
+    from pipelines.config import Config
+    from pipelines.io.tables import Tables
+
+    config = Config.from_env(os.environ)
+    output = argv[0]
+    sql = argv[1] if len(argv) > 1 else "SELECT language, count(*) AS n FROM articles GROUP BY 1"
+    tables = Tables(output, config.catalog, config.s3, create=False)
+    try:
+        location = tables.metadata_location("articles")
+    finally:
+        tables.close()
+    con = connect(config.s3)
+    try:
+        query = re.sub(
+            r"\bFROM\s+articles\b", f"FROM iceberg_scan({_quote(location)})", sql, flags=re.I
+        )
+        print(f"duckdb> {sql}\n  (articles = iceberg_scan('{location}'))")
+        result = con.execute(query)
+        names = [d[0] for d in result.description]
+        print("  " + " | ".join(names))
+        for row in result.fetchall():
+            print("  " + " | ".join(str(v) for v in row))
+    finally:
+        con.close()
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main(sys.argv[1:]))

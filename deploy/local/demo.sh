@@ -28,10 +28,13 @@ $NW produce "$OUT_DIR/samples" --topic "$TOPIC"
 $NW run --topic "$TOPIC" --output "$OUTPUT" --window 10s --group "demo-$RUN_ID" \
   --dlq-topic "$TOPIC.dlq" --stop-after-idle 10s
 $NW inspect "$OUTPUT"
+.venv/bin/python -m tests.iceberg_reader "$OUTPUT" \
+  "SELECT language, count(*) AS articles, count(duplicate_of) AS marked_near_duplicates FROM articles GROUP BY 1 ORDER BY 2 DESC"
 cat <<TXT
 
-Output: $OUTPUT (SeaweedFS S3 at http://127.0.0.1:8333, bucket newswire;
-credentials: see 'newswire stack status'). Read it with DuckDB, pyarrow or any S3 client.
+Output: Iceberg tables articles, duplicates, dead_letter and fingerprints under $OUTPUT
+(SeaweedFS S3 at http://127.0.0.1:8333, bucket newswire; catalog .cache/catalog.db;
+credentials: see 'newswire stack status'). Any Iceberg engine reads them (README, Output).
 The input had malformed items: the producer reported them above, skipped, with reasons.
 Stop the services with: make stack-down
 TXT
