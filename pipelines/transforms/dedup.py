@@ -536,18 +536,22 @@ class _AcrossWindows(beam.DoFn):
         with _MEMORY_LOCK:
             memory = _MEMORY.get(self.memory_key)
             if memory is None:
+                previous = list(self.load_previous())
                 memory = dedup.NearDuplicateIndex.from_entries(
-                    self.load_previous(), self.settings, self.max_entries
+                    previous, self.settings, self.max_entries
                 )
                 _MEMORY[self.memory_key] = memory
+                # Every id earlier runs wrote, near-duplicates kept in articles included (the
+                # LSH holds originals only): a copy sent again is a duplicate, not an article.
+                seen = _SEEN_IDS.setdefault(self.memory_key, {})
+                for entry in previous[-_IDS_PER_ENTRY * self.max_entries :]:
+                    seen[entry.article_id] = None
             self.memory = memory
             self.seen_ids = _SEEN_IDS.setdefault(self.memory_key, {})
 
     def _seen_before(self, article_id: str) -> bool:
         with _MEMORY_LOCK:
-            if article_id in self.seen_ids or (
-                self.memory is not None and article_id in self.memory
-            ):
+            if article_id in self.seen_ids:
                 return True
             self.seen_ids[article_id] = None
             if len(self.seen_ids) > _IDS_PER_ENTRY * self.max_entries:
