@@ -1,11 +1,13 @@
-"""The newswire Beam graph, shared by batch backfills and (later) streaming runs.
+"""The newswire Beam graph's processing steps, used by batch backfills (streaming.py adds its
+own steps around them).
 
     raw articles -> CleanArticles -> DeduplicateArticles -> EnrichArticles -> ValidateArticles
-                 -> WriteParquet(articles/, duplicates/, dead_letter/, _index/fingerprints/)
+                 -> WriteParquet (data files of the articles, duplicates, dead_letter and
+                    fingerprints tables; committed to them by the caller, io.tables)
 
 Sources are separate: `ReadRawFiles` (files of any producer format) or `ReadKafkaRange` +
 `DecodeArticles` (a bounded range of the topic). Every step's dead letters are flattened
-into one `dead_letter/` output, each with the step and a stable reason.
+into one `dead_letter` output, each with the step and a stable reason.
 """
 
 from __future__ import annotations

@@ -227,7 +227,7 @@ class StreamArticles(beam.PTransform):
         )
         deduped = within | "DeduplicateAcrossWindows" >> DeduplicateAcrossWindows(
             ps.dedup,
-            IndexEntries(ps.output_uri, ps.s3),
+            IndexEntries(ps.output_uri, ps.s3, s.catalog),
             memory_key=f"{ps.output_uri}|{uuid.uuid4().hex}",  # this pipeline's own memory
             near_duplicates=ps.near_duplicates,
             now=now,

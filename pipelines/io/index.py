@@ -86,8 +86,8 @@ class IndexEntries:
     """Picklable loader of every entry of an output's fingerprint index, for a DoFn's setup()
     (the streaming job's memory of earlier windows, `transforms.dedup.DeduplicateAcrossWindows`).
 
-    With `catalog`: the fingerprint table's current data files. Without (a writer that does
-    not commit to the tables yet): every file in the table's data folder.
+    With `catalog`: the fingerprint table's current data files. Without: every file in the
+    table's data folder (tests of the transform alone).
     """
 
     def __init__(self, output_uri: str, s3: S3Config, catalog: CatalogConfig | None = None) -> None:

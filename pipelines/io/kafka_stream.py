@@ -13,7 +13,8 @@ it is read (ingestion time, as KafkaIO's `withProcessingTime()`: a producer's cl
 makes a record late or holds a window open) and advances the partition's watermark. A
 partition caught up with its log end for `idle_after_s` has its watermark moved to
 wall-clock now minus `idle_slack_s` so windows fed by other partitions can close. With no
-data the DoFn checkpoints (`defer_remainder`) and is resumed later; consumers are pooled per partition (`_ConsumerPool`) so they stay positioned.
+data the DoFn checkpoints (`defer_remainder`) and is resumed later; consumers are pooled
+per partition (`_ConsumerPool`) so they stay positioned.
 
 Prism (2.77) keeps one output watermark per SDF stage, taken from the residuals of the last
 finished bundle, not the minimum over all pending residuals. Partitions read in different
