@@ -1,0 +1,129 @@
+"""io.tables against the real SeaweedFS: one commit over several Iceberg tables, a crash
+between the data-file writes and the snapshot commits, and two writers on one group."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from pipelines.config import CatalogConfig, Config
+from pipelines.core.layout import ARTICLES, DUPLICATES, file_key
+from pipelines.core.offsets import StreamState
+from pipelines.io.parquet import arrow_schema, rows_to_table
+from pipelines.io.tables import CommitConflict, Tables
+from tests.iceberg_reader import duckdb_rows
+
+pytestmark = pytest.mark.integration
+
+NOW = datetime(2026, 12, 6, 10, tzinfo=UTC)
+
+
+def _tables(stack: Config, s3_uri: str, tmp_path: Path) -> Tables:
+    catalog = CatalogConfig(uri=f"sqlite:///{tmp_path / 'catalog.db'}")
+    return Tables(s3_uri, catalog, stack.s3)
+
+
+def _put(tables: Tables, kind, name: str, rows: list[dict]) -> str:  # type: ignore[no-untyped-def]
+    buf = io.BytesIO()
+    pq.write_table(rows_to_table(rows, kind.schema), buf, compression="zstd")
+    key = file_key(kind, "dt=2026-12-06", 0, [name])
+    tables.store.put(key, buf.getvalue())
+    return key
+
+
+def _article(aid: str) -> dict:
+    row = {f.name: None for f in arrow_schema("article")}
+    row.update(
+        article_id=aid, text="t", word_count=1, content_fingerprint=aid, ingested_at=NOW,
+        source=f"kafka:t/0/{aid}", authors=[], entities=[], countries=[], keywords=[],
+        topics=[], enrichment_versions={},
+    )  # fmt: skip
+    return row
+
+
+def _duplicate(aid: str) -> dict:
+    return {
+        "article_id": aid, "url": None, "duplicate_of": "a", "kind": "exact",
+        "similarity": 1.0, "source": f"kafka:t/0/{aid}", "detected_at": NOW,
+    }  # fmt: skip
+
+
+def _count(tables: Tables, name: str, s3) -> int:  # type: ignore[no-untyped-def]
+    return int(duckdb_rows(tables.metadata_location(name), "count(*)", s3=s3)[0][0])
+
+
+def test_a_crash_after_the_primary_commit_is_rolled_forward(
+    stack: Config, s3_uri: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tables = _tables(stack, s3_uri, tmp_path)
+    files = {
+        "articles": [_put(tables, ARTICLES, "a", [_article("a")])],
+        "duplicates": [_put(tables, DUPLICATES, "b", [_duplicate("b")])],
+    }
+
+    def crash(_pending: object) -> None:
+        raise KeyboardInterrupt("killed between the articles and duplicates commits")
+
+    monkeypatch.setattr(tables, "_finish", crash)
+    with pytest.raises(KeyboardInterrupt):
+        tables.commit(files, {"newswire.input": "x"})
+    assert _count(tables, "articles", stack.s3) == 1
+    assert _count(tables, "duplicates", stack.s3) == 0  # the crash left it behind
+    tables.close()
+
+    restarted = _tables(stack, s3_uri, tmp_path)
+    assert len(restarted.recover()) == 1
+    assert _count(restarted, "duplicates", stack.s3) == 1
+    assert restarted.recover() == []  # done once, nothing pending
+    assert _count(restarted, "articles", stack.s3) == 1
+    restarted.close()
+
+
+def test_a_crash_before_the_primary_commit_leaves_orphans_that_are_removed(
+    stack: Config, s3_uri: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tables = _tables(stack, s3_uri, tmp_path)
+    kept = _put(tables, ARTICLES, "kept", [_article("kept")])
+    tables.commit({"articles": [kept]})
+    orphan = _put(tables, ARTICLES, "lost", [_article("lost")])
+
+    def crash(*_a: object, **_k: object) -> None:
+        raise KeyboardInterrupt("killed before the snapshot commit")
+
+    monkeypatch.setattr(tables, "_commit_table", crash)
+    with pytest.raises(KeyboardInterrupt):
+        tables.commit({"articles": [orphan]})
+    tables.close()
+
+    restarted = _tables(stack, s3_uri, tmp_path)
+    assert restarted.recover() == []  # never reached the primary: nothing to roll forward
+    assert restarted.remove_orphans(timedelta(hours=1)) == []  # too young to be sure
+    assert restarted.remove_orphans(timedelta(0)) == [orphan]
+    assert not restarted.store.exists(orphan) and restarted.store.exists(kept)
+    assert [r[0] for r in duckdb_rows(
+        restarted.metadata_location("articles"), "article_id", s3=stack.s3
+    )] == ["kept"]  # fmt: skip
+    restarted.close()
+
+
+def test_a_second_writer_of_the_same_group_fails_before_committing(
+    stack: Config, s3_uri: str, tmp_path: Path
+) -> None:
+    tables = _tables(stack, s3_uri, tmp_path)
+    start = tables.stream_state("g", "t")
+    first = start.advanced("job1-1", [(0, 0, 1)])
+    key = _put(tables, ARTICLES, "a", [_article("a")])
+    tables.commit({"articles": [key]}, stream=("g", first, start.commit_id), commit_id="job1-1")
+    rival = start.advanced("job2-1", [(0, 0, 1)])
+    other = _put(tables, ARTICLES, "b", [_article("b")])
+    with pytest.raises(CommitConflict, match="two jobs on one topic and output"):
+        tables.commit(
+            {"articles": [other]}, stream=("g", rival, start.commit_id), commit_id="job2-1"
+        )
+    assert tables.stream_state("g", "t") == StreamState("t", 1, "job1-1", {0: [(0, 1)]})
+    assert _count(tables, "articles", stack.s3) == 1
+    tables.close()
