@@ -5,12 +5,13 @@
 
 Runs, in this order, on generated input (seed 7): 3 stages (clean, near-duplicates,
 entities, Avro decode; in process), 2 framework tax (Kafka -> Parquet), 1 + 5 batch
-pipeline vs naive loop and scaling (child processes), 4 streaming (Prism). Starts the local
+pipeline vs naive loop and scaling (child processes), 4 streaming (Prism), 6 a streaming
+restart against 100 vs 10,000 articles already in the tables. Starts the local
 stack if it is not running and leaves it running (`make stack-down` stops it: other work on
 the machine may be using it by then). Prints one table
 with every ratio, its target and whether it is met, and writes benchmarks/results/perf.json,
 perf.md and perf.png. A measurement that fails is reported as such and the others still run;
-the exit status is then 1. BENCH_ONLY=stages,tax,batch,stream runs a subset.
+the exit status is then 1. BENCH_ONLY=stages,tax,batch,stream,restart runs a subset.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from benchmarks.perf.common import (
 )
 
 SEED = 7
-MEASURES = ("stages", "tax", "batch", "stream")
+MEASURES = ("stages", "tax", "batch", "stream", "restart")
 
 
 def _ensure_stack(config: Any) -> None:
@@ -57,7 +58,7 @@ def _failed(measure: str, exc: BaseException) -> Row:
 
 
 def run(size: Size, only: set[str], work: Path) -> tuple[list[Row], bool]:
-    from benchmarks.perf import batch, stages, streaming, tax
+    from benchmarks.perf import batch, restart, stages, streaming, tax
     from pipelines.config import Config
     from pipelines.samples import generate_corpus
 
@@ -82,8 +83,15 @@ def run(size: Size, only: set[str], work: Path) -> tuple[list[Row], bool]:
         "tax": lambda: [r for n in size.tax_messages for r in tax.run(config, raws, n, work)],
         "batch": lambda: batch.run(size, config, *pages(), work),
         "stream": lambda: streaming.run(size, config, raws, work),
+        "restart": lambda: restart.run(config, raws, work),
     }
-    labels = {"stages": "3 stage", "tax": "2 tax", "batch": "1 batch", "stream": "4 stream"}
+    labels = {
+        "stages": "3 stage",
+        "tax": "2 tax",
+        "batch": "1 batch",
+        "stream": "4 stream",
+        "restart": "6 restart",
+    }
     for name in MEASURES:
         if name not in only:
             continue

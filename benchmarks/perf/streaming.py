@@ -65,12 +65,14 @@ def lag_bounded(samples: Sequence[tuple[float, int]], rate: float, window_s: flo
 
 
 class _Watcher:
-    """Polls the consumer group's lag and the output's article ids, each once a second."""
+    """Polls the consumer group's lag and the article ids the articles table has committed,
+    each once a second."""
 
     def __init__(self, config: Any, topic: str, group: str, output: str) -> None:
         from pipelines.io.objectstore import open_store
 
         self.config, self.topic, self.group = config, topic, group
+        self.output = output
         self.store = open_store(output, config.s3)
         self.first_seen: dict[str, float] = {}
         self.lags: list[tuple[float, int]] = []
@@ -117,9 +119,15 @@ class _Watcher:
     def _poll_files(self) -> None:
         import pyarrow.parquet as pq
 
+        from pipelines.io.tables import Tables
+
+        tables: Tables | None = None
+        root = self.output.rstrip("/") + "/"
         while not self._stop.is_set():
             try:
-                keys = [k for k in self.store.list("articles/") if k.endswith(".parquet")]
+                if tables is None:
+                    tables = Tables(self.output, self.config.catalog, self.config.s3)
+                keys = [p.removeprefix(root) for p in tables.data_files("articles")]
                 now = time.monotonic()
                 for key in keys:
                     if key in self._files:
@@ -131,6 +139,8 @@ class _Watcher:
             except Exception as exc:  # a listing racing a put; the next poll retries
                 log(f"stream watcher: {type(exc).__name__}: {exc}")
             self._stop.wait(1.0)
+        if tables is not None:
+            tables.close()
 
 
 def _wait(predicate: Any, timeout_s: float, proc: subprocess.Popen[bytes], what: str) -> float:
