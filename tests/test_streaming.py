@@ -442,12 +442,23 @@ def test_topic_recreated_between_runs_is_read_from_its_start(
         except Exception:
             time.sleep(1)
     producer = _producer(stack)
-    second = _send(producer, topic, raws[20:])  # lower offsets than the first run held
-    producer.close()
+    second = _send(producer, topic, raws[20:25])  # lower offsets than the first run held
     try:
+        # Killed right after its first commit on the new topic, then restarted.
+        job = _start_job(topic, s3_uri, group, log)
+        _wait_running(log, job)
+        assert "offset reset detected" in log.read_text(errors="replace")
+        deadline = time.monotonic() + 120
+        while _committed(stack, topic, group) == 0:
+            assert job.poll() is None, log.read_text(errors="replace")[-3000:]
+            assert time.monotonic() < deadline, "no commit in 120 s"
+            time.sleep(0.2)
+        os.killpg(job.pid, signal.SIGKILL)
+        job.wait(timeout=30)
+        second += _send(producer, topic, raws[25:])
+        producer.close()
         job = _start_job(topic, s3_uri, group, log, "--stop-after-idle", "6s")
         assert job.wait(timeout=300) == 0, log.read_text(errors="replace")[-4000:]
-        assert "offset reset detected" in log.read_text(errors="replace")
         places = _by_record(stack, s3_uri)
         # The new records reuse the old ones' offsets: each source now names two records.
         for src in second:

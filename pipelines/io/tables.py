@@ -30,10 +30,11 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 from pipelines.config import CatalogConfig, S3Config
 from pipelines.core.offsets import StreamState
@@ -41,6 +42,7 @@ from pipelines.io.objectstore import ObjectStore, open_store
 from pipelines.io.parquet import arrow_schema
 
 log = logging.getLogger("newswire.tables")
+T = TypeVar("T")
 
 PRIMARY = "articles"
 
@@ -62,6 +64,12 @@ TABLE_NAMES = tuple(s.name for s in SPECS)
 PENDING = "_newswire/pending/"
 COMMIT_ID = "newswire.commit-id"
 COMMIT_RETRIES = 20
+
+
+def _has_commit(table: Any, cid: str) -> bool:
+    return any(
+        s.summary is not None and s.summary.get(COMMIT_ID) == cid for s in table.metadata.snapshots
+    )
 
 
 class CommitConflict(RuntimeError):
@@ -125,8 +133,14 @@ class Tables:
     """The output's tables in one catalog; owns the catalog client (close() when done)."""
 
     def __init__(
-        self, output_uri: str, catalog: CatalogConfig, s3: S3Config, create: bool = True
+        self,
+        output_uri: str,
+        catalog: CatalogConfig,
+        s3: S3Config,
+        create: bool = True,
+        retry_for_s: float = 300.0,
     ) -> None:
+        self.retry_for_s = retry_for_s
         self.output_uri = output_uri.rstrip("/")
         self.location = _location(self.output_uri)
         self.namespace = namespace_for(self.output_uri, catalog.namespace)
@@ -155,7 +169,7 @@ class Tables:
         for spec in SPECS:
             for attempt in range(COMMIT_RETRIES):
                 try:
-                    self._tables[spec.name] = self._ensure_table(spec)
+                    self._tables[spec.name] = self._retrying(partial(self._ensure_table, spec))
                     break
                 except CommitFailedException:
                     if attempt == COMMIT_RETRIES - 1:
@@ -204,8 +218,23 @@ class Tables:
 
     def table(self, name: str, refresh: bool = False) -> Any:
         if refresh or name not in self._tables:
-            self._tables[name] = self.catalog.load_table(self.identifier(name))
+            ident = self.identifier(name)
+            self._tables[name] = self._retrying(lambda: self.catalog.load_table(ident))
         return self._tables[name]
+
+    def _retrying(self, call: Callable[[], T]) -> T:
+        """`call()`, retried through a storage outage (pyarrow raises OSError) for up to
+        `retry_for_s`: a commit or a restart waits for the store rather than failing."""
+        deadline, delay = time.monotonic() + self.retry_for_s, 0.5
+        while True:
+            try:
+                return call()
+            except OSError as exc:
+                if time.monotonic() + delay > deadline:
+                    raise
+                log.warning("object store unavailable (%s): retrying in %.1fs", exc, delay)
+                time.sleep(delay)
+                delay = min(delay * 2, 10.0)
 
     def metadata_location(self, name: str) -> str:
         return str(self.table(name, refresh=True).metadata_location)
@@ -215,7 +244,7 @@ class Tables:
         table = self.table(name, refresh=True)
         if table.current_snapshot() is None:
             return []
-        return [task.file.file_path for task in table.scan().plan_files()]
+        return self._retrying(lambda: [t.file.file_path for t in table.scan().plan_files()])
 
     # --- streaming state ------------------------------------------------------------------
 
@@ -257,22 +286,31 @@ class Tables:
         self._finish(pending)
         return cid
 
-    def recover(self) -> list[str]:
-        """Roll forward commits that reached the primary table but not every other table, and
-        drop pending records of commits that never reached it. Returns the commit ids rolled
-        forward."""
+    def recover(self, stale_after: timedelta = timedelta(hours=1)) -> list[str]:
+        """Roll forward commits that reached the primary table but not every other table
+        (idempotent, so safe beside a live writer), and drop pending records older than
+        `stale_after` of commits that never reached it (a younger one may belong to a writer
+        still committing). Returns the commit ids rolled forward."""
         done: list[str] = []
-        keys = [k for k in self.store.list(PENDING) if k.endswith(".json")]
-        if not keys:
+        pending_keys = {
+            k: t for k, t in self.store.modified(PENDING).items() if k.endswith(".json")
+        }
+        if not pending_keys:
             return done
         committed = self.commit_ids(PRIMARY)
-        for key in keys:
-            pending = json.loads(self.store.get(key))
+        now = datetime.now(UTC)
+        for key, modified in pending_keys.items():
+            try:
+                pending = json.loads(self.store.get(key))
+            except Exception:
+                if not self.store.exists(key):
+                    continue  # finished by its writer meanwhile
+                raise
             if pending["commit_id"] in committed:
                 log.warning("rolling forward commit %s to every table", pending["commit_id"])
                 self._finish(pending)
                 done.append(pending["commit_id"])
-            else:
+            elif now - modified > stale_after:
                 self.store.delete(key)  # its files are orphans: remove_orphans() takes them
         return done
 
@@ -318,19 +356,20 @@ class Tables:
         props = {**summary, COMMIT_ID: cid}
         for attempt in range(COMMIT_RETRIES):
             table = self.table(name, refresh=True)
+            if _has_commit(table, cid):
+                return  # in already: a retry after a failure that came after the commit
             if stream is not None:
                 group, _, expected = stream
                 raw = table.properties.get(state_key(group))
                 held = StreamState.from_json(raw).commit_id if raw else ""
-                if held == cid:
-                    return  # this commit is in already
                 if held != expected:
                     raise CommitConflict(
                         f"another job committed consumer group {group!r} to {self.output_uri} "
                         f"(commit {held or 'none'}, this job expected {expected or 'none'}): "
                         "two jobs on one topic and output; stop one of them"
                     )
-            try:
+
+            def attempt_commit(table: Any = table) -> None:
                 with table.transaction() as tx:
                     if stream is not None:
                         tx.set_properties({state_key(stream[0]): stream[1].to_json()})
@@ -339,6 +378,9 @@ class Tables:
                     else:
                         with tx.update_snapshot(snapshot_properties=props).fast_append():
                             pass
+
+            try:
+                self._retrying(attempt_commit)
                 self._tables.pop(name, None)
                 return
             except CommitFailedException:

@@ -78,6 +78,8 @@ def test_a_crash_after_the_primary_commit_is_rolled_forward(
     restarted = _tables(stack, s3_uri, tmp_path)
     assert len(restarted.recover()) == 1
     assert _count(restarted, "duplicates", stack.s3) == 1
+    restarted._finish({"commit_id": restarted.commit_ids("duplicates").pop(), "files": files})
+    assert _count(restarted, "duplicates", stack.s3) == 1  # a second roll-forward adds nothing
     assert restarted.recover() == []  # done once, nothing pending
     assert _count(restarted, "articles", stack.s3) == 1
     restarted.close()
@@ -101,6 +103,9 @@ def test_a_crash_before_the_primary_commit_leaves_orphans_that_are_removed(
 
     restarted = _tables(stack, s3_uri, tmp_path)
     assert restarted.recover() == []  # never reached the primary: nothing to roll forward
+    # A young pending record may be a live writer's: it stays, and protects its files.
+    assert restarted.remove_orphans(timedelta(0)) == []
+    assert restarted.recover(stale_after=timedelta(0)) == []  # now taken as a crash's
     assert restarted.remove_orphans(timedelta(hours=1)) == []  # too young to be sure
     assert restarted.remove_orphans(timedelta(0)) == [orphan]
     assert not restarted.store.exists(orphan) and restarted.store.exists(kept)
