@@ -24,10 +24,10 @@ def _rows(n: int) -> list[dict]:
                 f"id{i}",
                 f"text {i}",
                 f"s{i}",
-                base,
+                base + timedelta(days=i % 3),  # ingested_at: the articles table's partition
                 content_fingerprint=f"f{i}",
                 word_count=2,
-                published_at=base + timedelta(days=i % 3),
+                published_at=base,
             )
         )
         for i in range(n)
@@ -52,8 +52,8 @@ def test_partitions_and_idempotent_rewrite(tmp_path: Path, batch_rows: int) -> N
     rows = _rows(30)
     _run(rows, out, batch_rows)
     files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.parquet"))
-    assert {f.split("/")[1] for f in files} == {"dt=2024-09-26", "dt=2024-09-27", "dt=2024-09-28"}
-    table = ds.dataset(out / "articles", format="parquet", partitioning="hive").to_table()
+    assert {f.split("/")[2] for f in files} == {"dt=2024-09-26", "dt=2024-09-27", "dt=2024-09-28"}
+    table = ds.dataset(out / "articles" / "data", format="parquet", partitioning="hive").to_table()
     assert sorted(table.column("article_id").to_pylist()) == sorted(r["article_id"] for r in rows)
     assert max(ds.dataset(out / f).count_rows() for f in files) <= 7
     # Same rows again (in another order): same files, nothing added.
@@ -87,7 +87,7 @@ def test_windowed_rows_get_window_and_pane_in_file_names(tmp_path: Path) -> None
 
 class _WindowStart(beam.DoFn):
     def process(self, written, w=beam.DoFn.WindowParam):  # type: ignore[no-untyped-def]
-        yield written.key.split("/")[1], int(w.start), written.rows
+        yield written.key.split("/")[2], int(w.start), written.rows
 
 
 def test_each_written_file_is_emitted_in_its_window_once_it_exists(tmp_path: Path) -> None:
