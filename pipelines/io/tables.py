@@ -72,6 +72,24 @@ def _has_commit(table: Any, cid: str) -> bool:
     )
 
 
+def _without_retries(table: Any) -> Any:
+    """`table` whose transactions do not retry on a conflict by themselves (pyiceberg 0.12
+    re-applies a failed append on the new snapshot, dropping the snapshot assertion, which
+    would write a stale stream state): our commit loop retries, after re-reading the state.
+    Only this process's view changes; the table's own properties stay as they are."""
+    from pyiceberg.table import Table
+
+    props = {**table.metadata.properties, "commit.retry.num-retries": "0"}
+    metadata = table.metadata.model_copy(update={"properties": props})
+    return Table(table.name(), metadata, table.metadata_location, table.io, table.catalog)
+
+
+def _same_snapshot(table: Any) -> Any:
+    from pyiceberg.table.update import AssertRefSnapshotId
+
+    return AssertRefSnapshotId(**{"ref": "main", "snapshot-id": table.metadata.current_snapshot_id})
+
+
 class CommitConflict(RuntimeError):
     """Another writer committed this group's state since this one last did."""
 
@@ -370,8 +388,13 @@ class Tables:
                     )
 
             def attempt_commit(table: Any = table) -> None:
-                with table.transaction() as tx:
+                with _without_retries(table).transaction() as tx:
                     if stream is not None:
+                        # Appends alone commute in Iceberg (pyiceberg asserts nothing for
+                        # them and rebases them on a conflict), but the state must be written
+                        # over the snapshot it was read from: any commit since makes this one
+                        # fail, and this loop looks again.
+                        tx._stage((), (_same_snapshot(table),))
                         tx.set_properties({state_key(stream[0]): stream[1].to_json()})
                     if paths:
                         tx.add_files(paths, snapshot_properties=props)

@@ -132,3 +132,39 @@ def test_a_second_writer_of_the_same_group_fails_before_committing(
     assert tables.stream_state("g", "t") == StreamState("t", 1, "job1-1", {0: [(0, 1)]})
     assert _count(tables, "articles", stack.s3) == 1
     tables.close()
+
+
+def test_a_writer_that_read_the_state_before_another_committed_fails_too(
+    stack: Config, s3_uri: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The race the check above cannot see alone: the second writer read the table just
+    before the first committed (found by the two-jobs streaming test)."""
+    first, second = _tables(stack, s3_uri, tmp_path), _tables(stack, s3_uri, tmp_path)
+    start = first.stream_state("g", "t")
+    stale = second.table("articles", refresh=True)  # read before the first writer commits
+    key = _put(first, ARTICLES, "a", [_article("a")])
+    first.commit(
+        {"articles": [key]},
+        stream=("g", start.advanced("one-1", [(0, 0, 1)]), ""),
+        commit_id="one-1",
+    )
+    real = Tables.table
+    calls = {"n": 0}
+
+    def table(self: Tables, name: str, refresh: bool = False) -> object:
+        calls["n"] += 1
+        return stale if calls["n"] == 1 else real(self, name, refresh)
+
+    monkeypatch.setattr(Tables, "table", table)
+    other = _put(second, ARTICLES, "b", [_article("b")])
+    with pytest.raises(CommitConflict, match="two jobs on one topic and output"):
+        second.commit(
+            {"articles": [other]},
+            stream=("g", start.advanced("two-1", [(0, 0, 1)]), ""),
+            commit_id="two-1",
+        )
+    monkeypatch.undo()
+    assert second.stream_state("g", "t").commit_id == "one-1"
+    assert _count(second, "articles", stack.s3) == 1
+    first.close()
+    second.close()
