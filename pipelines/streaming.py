@@ -249,7 +249,10 @@ class StreamArticles(beam.PTransform):
             "index": deduped.index,
             "dead_letter": dead,
         }
-        gate = {"messages": messages, "files": outputs | "WriteOutputs" >> WriteOutputs(ps)}
+        # File names carry this job's own token: a committed file is never overwritten by a
+        # later run, or by a second job on the same output, writing the same window's rows.
+        written = outputs | "WriteOutputs" >> WriteOutputs(ps, tag=f"s{uuid.uuid4().hex[:12]}")
+        gate = {"messages": messages, "files": written}
         if s.dlq_topic:
             gate["sent"] = dead | "PublishDeadLetters" >> PublishDeadLetters(s.kafka, s.dlq_topic)
         held = s.held or StreamState(s.topic)
