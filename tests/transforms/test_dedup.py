@@ -437,3 +437,45 @@ def test_near_duplicates_of_earlier_windows_and_earlier_runs_are_found(keyed: bo
             equal_to(decided),
             label="CheckIndex",
         )
+
+
+def test_an_id_written_before_and_marked_within_its_window_gets_one_duplicates_row() -> None:
+    """A copy sent again after a restart that its window also marks as a near-duplicate:
+    one duplicates row (the window's), no second (exact) one, no articles row."""
+    from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
+    from apache_beam.testing.test_stream import TestStream
+    from apache_beam.transforms import window
+
+    from pipelines.transforms.dedup import DeduplicateAcrossWindows
+
+    again = art("robo-copy", copy_of(ROBOTICS), published=2)
+    stream = (
+        TestStream()
+        .advance_watermark_to(0)
+        .add_elements(
+            [
+                window.TimestampedValue(a, 10)
+                for a in (art("robotics", ROBOTICS, published=1), again)
+            ]
+        )
+        .advance_watermark_to_infinity()
+    )
+    options = PipelineOptions()
+    options.view_as(StandardOptions).streaming = True
+    with TestPipeline(options=options) as p:
+        windowed = p | stream | beam.WindowInto(window.FixedWindows(60))
+        within = windowed | DeduplicateArticles(S, now=NOW, keep_signatures=True, in_memory=True)
+        out = within | DeduplicateAcrossWindows(
+            S, _Previous([entry(again)]), memory_key="test-again", now=lambda: NOW
+        )
+        rows = out.duplicates | beam.Map(lambda d: (d.article_id, d.kind))
+        assert_that(
+            rows | beam.Filter(lambda r: r[0] == "robo-copy"),
+            equal_to([("robo-copy", "near")]),
+            label="OneRow",
+        )
+        assert_that(
+            ids(out.articles, "Articles") | beam.Filter(lambda r: r[0] == "robo-copy"),
+            equal_to([]),
+            label="NoArticle",
+        )
