@@ -4,7 +4,8 @@ In: PCollection[Message] (Avro single-object bytes plus Kafka lineage).
 Out: `articles` (RawArticle, body always present) and `dead_letter` (DeadLetter, step
 "decode": not_single_object, unknown_fingerprint, corrupt_payload, schema_mismatch,
 key_mismatch, unsupported_content_type, body_too_large, claim_check_forbidden,
-claim_check_missing, claim_check_mismatch).
+claim_check_missing, claim_check_mismatch). Storage errors while fetching a claim-checked body
+are not dead letters: they fail the bundle, for the runner to retry.
 The writer schema is found by fingerprint among every version kept in schemas/.
 """
 
@@ -20,6 +21,7 @@ from pipelines.config import S3Config
 from pipelines.core import schemas
 from pipelines.core.avro import SingleObjectCodec
 from pipelines.core.decode import decode_message
+from pipelines.core.errors import ArticleError
 from pipelines.core.records import Message, RawArticle
 from pipelines.io.objectstore import ObjectStore
 from pipelines.transforms.common import DEAD_LETTER, Clock, make_dead_letter, utc_now
@@ -28,7 +30,13 @@ from pipelines.transforms.common import DEAD_LETTER, Clock, make_dead_letter, ut
 class _DecodeFn(beam.DoFn):
     """Owns the codec (schemas parsed once per worker) and the S3 client for claim checks,
     made at the first claim check: most messages carry their body, and making a client costs
-    a process start-up a quarter of a second."""
+    a process start-up a quarter of a second.
+
+    Only the article's own faults become dead letters: bytes that do not decode, and the
+    ArticleError of a claim check (forbidden, missing, mismatched, too large). A storage
+    error while fetching a body (OSError, botocore's errors: an outage outlasting the
+    store's retries) propagates, so the bundle fails, the runner retries it, and the
+    message's offset is not committed behind a dead letter it did not deserve."""
 
     def __init__(
         self, s3: S3Config | None, now: Clock, max_body_bytes: int, claims_uri: str | None
@@ -51,11 +59,15 @@ class _DecodeFn(beam.DoFn):
         assert self.codec is not None
         try:
             raw = decode_message(message, self.codec)
-            if raw.body_ref is not None:
-                raw = self._resolve(raw)
-        except Exception as exc:  # routed to the dead-letter output, never dropped
+        except Exception as exc:  # pure decoding of the message's bytes: the message's fault
             yield self._dead_letter(message, exc)
             return
+        if raw.body_ref is not None:
+            try:
+                raw = self._resolve(raw)
+            except ArticleError as exc:  # anything else is the store's fault: it propagates
+                yield self._dead_letter(message, exc)
+                return
         Metrics.counter("decode", "ok").inc()
         yield raw
 

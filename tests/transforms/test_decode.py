@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import apache_beam as beam
+import pytest
 from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
@@ -109,4 +110,23 @@ def test_a_claim_check_outside_the_claims_location_is_a_forbidden_dead_letter(
                 ]
             ),
             label="CheckDeadLetters",
+        )
+
+
+def test_a_storage_error_fails_the_pipeline_instead_of_making_a_dead_letter(
+    tmp_path: Path,
+) -> None:
+    claims = tmp_path / "claims"
+    claims.mkdir()
+    loop = claims / "loop"
+    loop.symlink_to(loop)  # opening it raises OSError (ELOOP): not a missing object
+    with (
+        pytest.raises(Exception, match="Too many levels of symbolic links"),
+        TestPipeline() as p,
+    ):
+        # No assertion inside: a dead letter would let the pipeline succeed, failing the test.
+        _ = (
+            p
+            | beam.Create([_claimed_message(f"{loop}/body", b"x", 5)])
+            | DecodeArticles(now=lambda: NOW, claims_uri=str(claims))
         )
