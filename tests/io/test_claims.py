@@ -254,3 +254,12 @@ def test_s3_store_reads_the_body_stream_in_chunks_and_stops() -> None:
     data = S3Store("news", "", Client()).get_prefix("claims/a/b", (1 << 20) + 1)
     assert len(data) == (1 << 20) + 1 and body.closed
     assert read_sizes and all(0 < size <= (1 << 20) for size in read_sizes)
+
+
+def test_the_claims_location_is_one_config_value() -> None:
+    from pipelines.config import Config
+
+    assert Config.from_env({}).claims_uri == "s3://newswire/claims"
+    assert Config.from_env({"NEWSWIRE_S3_BUCKET": "x"}).claims_uri == "s3://x/claims"
+    assert Config.from_env({"NEWSWIRE_CLAIMS_URI": "/data/claims"}).claims_uri == "/data/claims"
+    assert Config().claims_uri == "s3://newswire/claims"
