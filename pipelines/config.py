@@ -101,6 +101,14 @@ class Config:
     spacy_model: str = "en_core_web_sm"
     near_duplicate_threshold: float = 0.4  # tuned in benchmarks/quality/near_dup_variants.py
     max_body_bytes: int = 20_000_000  # larger inputs go to dead letters (hostile-page guard)
+    # Where claim-checked bodies live (`newswire produce` puts them there; the pipeline reads a
+    # message's body_ref only from under it): s3://bucket/prefix or an absolute local folder.
+    # Empty: s3://<s3.bucket>/claims.
+    claims_uri: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.claims_uri:
+            object.__setattr__(self, "claims_uri", f"s3://{self.s3.bucket}/claims")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Config:
@@ -151,6 +159,7 @@ class Config:
             catalog=catalog,
             spacy_model=get("SPACY_MODEL") or cls.spacy_model,
             max_body_bytes=int(get("MAX_BODY_BYTES") or cls.max_body_bytes),
+            claims_uri=get("CLAIMS_URI") or f"s3://{s3.bucket}/claims",
             near_duplicate_threshold=float(
                 get("NEAR_DUP_THRESHOLD") or cls.near_duplicate_threshold
             ),

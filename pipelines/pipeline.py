@@ -43,6 +43,9 @@ class PipelineSettings:
     near_duplicates: str = "mark"  # or "drop"
     shards: int = 1  # files per partition grow with rows (max_rows), not with this
     max_body_bytes: int = 20_000_000
+    # The configured claims location (Config.claims_uri): a message's body_ref is read only
+    # from under it; None refuses every claim check.
+    claims_uri: str | None = None
     # Worker processes for cleaning and enrichment (transforms.workers); 0 runs them in the
     # runner's own worker processes, which is right wherever the runner parallelizes.
     cpu_workers: int = 0

@@ -196,7 +196,9 @@ class StreamArticles(beam.PTransform):
                 held=(s.held or StreamState(s.topic)).coverage,
             )
         messages = pbegin | "ReadKafkaStream" >> read | "WindowMessages" >> _windowing(s)
-        decoded = messages | "DecodeArticles" >> DecodeArticles(ps.s3, now, ps.max_body_bytes)
+        decoded = messages | "DecodeArticles" >> DecodeArticles(
+            ps.s3, now, ps.max_body_bytes, claims_uri=ps.claims_uri
+        )
         warm = (EnrichChunk(ps.enrich).preload,)  # the workers' models load meanwhile
         cleaned = decoded.articles | "CleanArticles" >> CleanArticles(
             ps.clean, now, ps.max_body_bytes, workers=ps.cpu_workers, warm=warm

@@ -64,7 +64,7 @@ def ours(topic: str, output: str) -> dict[str, Any]:
     decoded = (
         p
         | "ReadKafkaRange" >> ReadKafkaRange(config.kafka, topic)
-        | "DecodeArticles" >> DecodeArticles(config.s3)
+        | "DecodeArticles" >> DecodeArticles(config.s3, claims_uri=config.claims_uri)
     )
     _ = (
         decoded.articles

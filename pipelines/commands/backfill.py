@@ -155,6 +155,7 @@ def settings_for(args: argparse.Namespace, config: Config) -> PipelineSettings:
         near_duplicates=args.near_duplicates,
         shards=args.shards,
         max_body_bytes=config.max_body_bytes,
+        claims_uri=config.claims_uri,
         cpu_workers=cpu_workers(args),
     )
 
@@ -376,7 +377,7 @@ def _run_pipeline(
             | "ReadOffsetRanges" >> beam.ParDo(_ReadRange(config.kafka))
         )
         decoded = messages | "DecodeArticles" >> DecodeArticles(
-            settings.s3, max_body_bytes=settings.max_body_bytes
+            settings.s3, max_body_bytes=settings.max_body_bytes, claims_uri=settings.claims_uri
         )
         raws = decoded.articles
         early_dead.append(decoded.dead_letter)

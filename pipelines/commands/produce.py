@@ -45,7 +45,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="records above this go through the claim check (default: config, 1000000)",
     )
     p.add_argument(
-        "--claims-uri", help="where oversized bodies go (default: s3://<bucket> of the config)"
+        "--claims-uri",
+        help="folder for oversized bodies, <uri>/<article_id>/<sha256> (default: config, "
+        "NEWSWIRE_CLAIMS_URI, s3://<bucket>/claims; the pipeline reads bodies only from there)",
     )
     p.add_argument("--fail-fast", action="store_true", help="stop at the first failure")
     progress = p.add_mutually_exclusive_group()
@@ -153,7 +155,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
         batch_size=args.batch_size,
         max_in_flight_bytes=args.max_in_flight_mb * 1024 * 1024,
     )
-    claims_uri = args.claims_uri or f"s3://{config.s3.bucket}"
+    claims_uri = args.claims_uri or config.claims_uri
     stores = CachedStores(config.s3)
     report = _Report(args.quiet)
     stop = threading.Event()
@@ -168,6 +170,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
         topic=topic,
         settings=settings,
         claims=lambda: stores(claims_uri),
+        claims_prefix="",  # the bodies go right under the claims location
         on_failure=on_failure,
     )
     try:

@@ -112,7 +112,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="also replay dedup/enrich/validate letters, whose raw is the cleaned text",
     )
     p.add_argument("--limit", type=int, help="replay at most this many")
-    p.add_argument("--claims-uri", help="where oversized bodies go (default: s3://<bucket>)")
+    p.add_argument(
+        "--claims-uri",
+        help="folder for oversized bodies (default: config, NEWSWIRE_CLAIMS_URI, "
+        "s3://<bucket>/claims)",
+    )
     p.add_argument("--dry-run", action="store_true", help="list what would be sent; send none")
     p.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")
     p.set_defaults(func=run)
@@ -293,11 +297,12 @@ class _Sender:
         from pipelines.io.kafka_producer import ArticleProducer
 
         self.stores = CachedStores(config.s3)
-        claims_uri = args.claims_uri or f"s3://{config.s3.bucket}"
+        claims_uri = args.claims_uri or config.claims_uri
         self.producer = ArticleProducer(
             config.kafka,
             topic=topic,
             claims=lambda: self.stores(claims_uri),
+            claims_prefix="",  # the bodies go right under the claims location
             on_failure=lambda source, message: print(
                 f"failed {source}: {message}", file=sys.stderr
             ),

@@ -27,6 +27,7 @@ class ObjectStore(Protocol):
 
     def put(self, key: str, data: bytes) -> None: ...
     def get(self, key: str) -> bytes: ...
+    def get_prefix(self, key: str, limit: int) -> bytes: ...
     def exists(self, key: str) -> bool: ...
     def list(self, prefix: str = "") -> Iterator[str]: ...
     def sizes(self, prefix: str = "") -> dict[str, int]: ...
@@ -98,6 +99,11 @@ class LocalStore:
     def get(self, key: str) -> bytes:
         return self._path(key).read_bytes()
 
+    def get_prefix(self, key: str, limit: int) -> bytes:
+        """The object's first `limit` bytes (all of it when shorter): never reads more."""
+        with self._path(key).open("rb") as fh:
+            return _read_at_most(fh, limit)
+
     def exists(self, key: str) -> bool:
         return self._path(key).is_file()
 
@@ -136,6 +142,19 @@ class LocalStore:
 
     def close(self) -> None:
         pass
+
+
+def _read_at_most(stream: Any, limit: int, chunk: int = 1 << 20) -> bytes:
+    """At most `limit` bytes from a file-like `stream`, reading `chunk` bytes at a time."""
+    parts: list[bytes] = []
+    left = max(limit, 0)
+    while left > 0:
+        part = stream.read(min(chunk, left))
+        if not part:
+            break
+        parts.append(part)
+        left -= len(part)
+    return b"".join(parts)
 
 
 def _transient(exc: Exception) -> bool:
@@ -188,6 +207,21 @@ class S3Store:
         def read(**kwargs: Any) -> bytes:
             data: bytes = self.client.get_object(**kwargs)["Body"].read()
             return data
+
+        return bytes(self._call(read, Bucket=self.bucket, Key=self._key(key)))
+
+    def get_prefix(self, key: str, limit: int) -> bytes:
+        """The object's first `limit` bytes (all of it when shorter): the body stream is read
+        in chunks and closed once `limit` bytes are in, so a larger object never fills memory."""
+
+        def read(**kwargs: Any) -> bytes:
+            body = self.client.get_object(**kwargs)["Body"]
+            try:
+                return _read_at_most(body, limit)
+            finally:
+                close = getattr(body, "close", None)
+                if close is not None:
+                    close()
 
         return bytes(self._call(read, Bucket=self.bucket, Key=self._key(key)))
 

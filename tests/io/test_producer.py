@@ -90,7 +90,7 @@ def test_generated_corpus_arrives_exactly_once_and_the_big_page_by_claim_check(
             "--topic",
             kafka_topic,
             "--claims-uri",
-            s3_uri,
+            f"{s3_uri}/claims",
             "--no-progress",
             "--json",
         ]
@@ -123,13 +123,13 @@ def test_generated_corpus_arrives_exactly_once_and_the_big_page_by_claim_check(
     assert claimed.body_ref.size == len(big_body)
     stores = CachedStores(stack.s3)
     try:
-        resolved = resolve_body(claimed, stores)
+        resolved = resolve_body(claimed, stores, claims_uri=f"{s3_uri}/claims")
         assert resolved.body == big_body
         gone = dataclasses.replace(
             claimed, body_ref=dataclasses.replace(claimed.body_ref, uri=claimed.body_ref.uri + "0")
         )
         with pytest.raises(ArticleError) as err_info:
-            resolve_body(gone, stores)
+            resolve_body(gone, stores, claims_uri=f"{s3_uri}/claims")
         assert err_info.value.code == "claim_check_missing"
     finally:
         stores.close()
