@@ -122,7 +122,7 @@ def main() -> int:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     seconds = time.monotonic() - started
-    order = {"1": 0, "2": 1, "3": 2, "4": 3, "5": 4}
+    order = {"1": 0, "2": 1, "3": 2, "4": 3, "5": 4, "6": 5}
     rows.sort(key=lambda r: order.get(r.measure[:1], 9))
     title = (
         f"newswire performance, BENCH_SIZE={size.name}: {seconds / 60:.1f} min on "
