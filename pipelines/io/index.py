@@ -19,6 +19,7 @@ from pipelines.core.dedup import IndexEntry
 from pipelines.core.layout import INDEX
 from pipelines.io.objectstore import ObjectStore, open_store
 from pipelines.io.parquet import from_parquet_bytes
+from pipelines.io.sink import StoreDoFn
 
 if TYPE_CHECKING:
     from pipelines.io.tables import Tables
@@ -43,19 +44,7 @@ def index_files(tables: Tables) -> list[str]:
     return output_keys(tables, tables.data_files(TABLE))
 
 
-class _ReadIndexFile(beam.DoFn):
-    def __init__(self, output_uri: str, s3: S3Config) -> None:
-        self.output_uri = output_uri
-        self.s3 = s3
-        self.store: ObjectStore | None = None
-
-    def setup(self) -> None:
-        self.store = open_store(self.output_uri, self.s3)
-
-    def teardown(self) -> None:
-        if self.store is not None:
-            self.store.close()
-
+class _ReadIndexFile(StoreDoFn):
     def process(self, key: str) -> Iterator[IndexEntry]:
         assert self.store is not None
         for row in from_parquet_bytes(self.store.get(key)):

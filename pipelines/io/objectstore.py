@@ -239,31 +239,25 @@ class S3Store:
     def list(self, prefix: str = "") -> Iterator[str]:
         yield from self.sizes(prefix)
 
-    def sizes(self, prefix: str = "") -> dict[str, int]:
-        """Key -> size in bytes, of the keys under `prefix` (the listing carries sizes)."""
+    def _listing(self, prefix: str) -> Iterator[tuple[str, dict[str, Any]]]:
+        """(key relative to this store, listed object) under `prefix`."""
         paginator = self.client.get_paginator("list_objects_v2")
         full = self._key(prefix) if prefix else (f"{self.prefix}/" if self.prefix else "")
         cut = len(self.prefix) + 1 if self.prefix else 0
         pages = self._call(
             lambda **kw: list(paginator.paginate(**kw)), Bucket=self.bucket, Prefix=full
         )
-        return {
-            obj["Key"][cut:]: int(obj["Size"]) for page in pages for obj in page.get("Contents", [])
-        }
+        for page in pages:
+            for obj in page.get("Contents", []):
+                yield obj["Key"][cut:], obj
+
+    def sizes(self, prefix: str = "") -> dict[str, int]:
+        """Key -> size in bytes, of the keys under `prefix` (the listing carries sizes)."""
+        return {key: int(obj["Size"]) for key, obj in self._listing(prefix)}
 
     def modified(self, prefix: str = "") -> dict[str, datetime]:
         """Key -> last modification time (UTC), of the keys under `prefix`."""
-        paginator = self.client.get_paginator("list_objects_v2")
-        full = self._key(prefix) if prefix else (f"{self.prefix}/" if self.prefix else "")
-        cut = len(self.prefix) + 1 if self.prefix else 0
-        pages = self._call(
-            lambda **kw: list(paginator.paginate(**kw)), Bucket=self.bucket, Prefix=full
-        )
-        return {
-            obj["Key"][cut:]: obj["LastModified"].astimezone(UTC)
-            for page in pages
-            for obj in page.get("Contents", [])
-        }
+        return {key: obj["LastModified"].astimezone(UTC) for key, obj in self._listing(prefix)}
 
     def delete(self, key: str) -> None:
         self._call(self.client.delete_object, Bucket=self.bucket, Key=self._key(key))

@@ -14,7 +14,8 @@ from collections.abc import Iterable, Iterator
 import apache_beam as beam
 
 from pipelines.config import S3Config
-from pipelines.io.objectstore import ObjectStore, open_store
+from pipelines.io.objectstore import ObjectStore
+from pipelines.io.sink import StoreDoFn
 
 RUNS = "_newswire/runs/"
 
@@ -23,19 +24,10 @@ def run_key(run_id: str) -> str:
     return f"{RUNS}{run_id}.json"
 
 
-class _PutRunRecord(beam.DoFn):
+class _PutRunRecord(StoreDoFn):
     def __init__(self, output_uri: str, s3: S3Config, run_id: str) -> None:
-        self.output_uri = output_uri
-        self.s3 = s3
+        super().__init__(output_uri, s3)
         self.run_id = run_id
-        self.store: ObjectStore | None = None
-
-    def setup(self) -> None:
-        self.store = open_store(self.output_uri, self.s3)
-
-    def teardown(self) -> None:
-        if self.store is not None:
-            self.store.close()
 
     def process(self, keys: Iterable[str]) -> Iterator[str]:
         assert self.store is not None

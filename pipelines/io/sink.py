@@ -48,6 +48,23 @@ def _window_tag(tag: str, window: Any, pane: Any) -> str:
     return "-".join(t for t in (tag, f"w{start}", f"p{index}") if t)
 
 
+class StoreDoFn(beam.DoFn):
+    """A DoFn that owns one object-store client for `output_uri`: opened in setup(), closed
+    in teardown()."""
+
+    def __init__(self, output_uri: str, s3: S3Config) -> None:
+        self.output_uri = output_uri
+        self.s3 = s3
+        self.store: ObjectStore | None = None
+
+    def setup(self) -> None:
+        self.store = open_store(self.output_uri, self.s3)
+
+    def teardown(self) -> None:
+        if self.store is not None:
+            self.store.close()
+
+
 class WriteFilesFn(beam.DoFn):
     def __init__(
         self, output_uri: str, kind: OutputKind, s3: S3Config, max_rows: int = MAX_ROWS_PER_FILE
