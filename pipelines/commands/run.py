@@ -228,23 +228,34 @@ def held_state(config: Config, output: str, topic: str, group: str) -> StreamSta
         tables.close()
     if not state.coverage:
         return state
-    consumer = KafkaConsumer(**config.kafka.client_kwargs(), enable_auto_commit=False)
+    from kafka.structs import OffsetAndMetadata
+
+    consumer = KafkaConsumer(
+        **config.kafka.client_kwargs(), group_id=group, enable_auto_commit=False
+    )
     try:
         tps = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or []]
         ends = {tp.partition: end for tp, end in consumer.end_offsets(tps).items()}
-    finally:
-        consumer.close()
-    reset = reset_partitions(state.coverage, ends)
-    for p in reset:
-        log.warning(
-            "offset reset detected on %s/%d: the log ends at %d, below offset %d already "
-            "written (topic deleted and re-created?): reading it again from its start",
-            topic,
-            p,
-            ends[p],
-            state.coverage[p][-1][1],
+        reset = reset_partitions(state.coverage, ends)
+        for p in reset:
+            log.warning(
+                "offset reset detected on %s/%d: the log ends at %d, below offset %d already "
+                "written (topic deleted and re-created?): reading it again from its start",
+                topic,
+                p,
+                ends[p],
+                state.coverage[p][-1][1],
+            )
+        state = state.without(reset)
+        # The group's offsets are for lag monitoring only: bring them to what the tables hold
+        # (a crash between a table commit and the group commit left them behind).
+        frontier = {**dict.fromkeys(reset, 0), **state.frontier()}
+        consumer.commit(
+            {TopicPartition(topic, p): OffsetAndMetadata(o, "", -1) for p, o in frontier.items()}
         )
-    return state.without(reset)
+    finally:
+        consumer.close(autocommit=False)
+    return state
 
 
 def _run(args: argparse.Namespace, config: Config) -> int:
