@@ -34,7 +34,7 @@ cat <<TXT
 
 Output: Iceberg tables articles, duplicates, dead_letter and fingerprints under $OUTPUT
 (SeaweedFS S3 at http://127.0.0.1:8333, bucket newswire; catalog .cache/catalog.db;
-credentials: see 'newswire stack status'). Any Iceberg engine reads them (README, Output).
+credentials: 'newswire stack status --show-secrets'). Any Iceberg engine reads them (README, Output).
 The input had malformed items: the producer reported them above, skipped, with reasons.
 Stop the services with: make stack-down
 TXT

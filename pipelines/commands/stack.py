@@ -12,6 +12,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("stack", help="start, stop or check the local Kafka + SeaweedFS stack")
     p.add_argument("action", choices=["up", "down", "status", "init", "prism"])
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument(
+        "--show-secrets", action="store_true", help="print the S3 secret instead of a mask"
+    )
     p.set_defaults(func=run)
 
 
@@ -34,7 +37,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
     except stack.StackError as exc:
         print(f"error: {exc}")
         return 1
-    info = stack.describe(config)
+    info = stack.describe(config, show_secrets=args.show_secrets)
     if args.json:
         print(json.dumps({"services": [s.__dict__ for s in statuses], "endpoints": info}))
     else:

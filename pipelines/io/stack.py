@@ -224,8 +224,13 @@ def build_prism(config: Config) -> Path:
     return Path(_script(config, "prism", "build").stdout.strip().splitlines()[-1])
 
 
-def describe(config: Config) -> dict[str, Any]:
-    """Endpoints and credentials a user needs to talk to the local stack."""
+MASKED = "**** (--show-secrets)"
+
+
+def describe(config: Config, show_secrets: bool = False) -> dict[str, Any]:
+    """Endpoints and credentials a user needs to talk to the local stack; the S3 secret (of
+    whatever configuration is active, production's too) masked unless `show_secrets`."""
+    secret = config.s3.secret_access_key
     return {
         "kafka_bootstrap": config.kafka.bootstrap_servers,
         "topic": config.kafka.topic,
@@ -233,7 +238,7 @@ def describe(config: Config) -> dict[str, Any]:
         "s3_endpoint": config.s3.endpoint_url,
         "s3_bucket": config.s3.bucket,
         "s3_access_key_id": config.s3.access_key_id,
-        "s3_secret_access_key": config.s3.secret_access_key,
+        "s3_secret_access_key": secret if show_secrets or not secret else MASKED,
         "s3_region": config.s3.region,
     }
 
