@@ -110,6 +110,18 @@ class StreamState:
         return {p: rs[0][1] for p, rs in self.coverage.items() if rs}
 
 
+def state_to_extend(held: StreamState, initial: StreamState, job_id: str) -> StreamState | None:
+    """The state a job's next commit builds on: the tables' (`held`) when this job wrote it
+    (its commit ids start with `job_id-`), the one it started from when the tables still hold
+    that (with partitions found reset already forgotten), else None: another job committed
+    since this one started."""
+    if held.commit_id.startswith(f"{job_id}-"):
+        return held
+    if held.commit_id == initial.commit_id:
+        return initial
+    return None
+
+
 def reset_partitions(coverage: Mapping[int, list[Range]], log_ends: Mapping[int, int]) -> list[int]:
     """Partitions whose log now ends below what the state holds: their offsets were reset
     (topic deleted and re-created), so the held ranges name other records. (A re-created

@@ -28,7 +28,7 @@ import apache_beam as beam
 from apache_beam.metrics import Metrics
 
 from pipelines.config import CatalogConfig, S3Config
-from pipelines.core.offsets import StreamState, merge_coverage
+from pipelines.core.offsets import StreamState, merge_coverage, state_to_extend
 from pipelines.core.records import Message
 from pipelines.io.kafka_stream import parse_kafka_source
 from pipelines.io.tables import CommitConflict, Tables
@@ -81,15 +81,14 @@ class _CommitWindowFn(beam.DoFn):
         """The state to build on: this job's last commit, or the state it started from."""
         assert self.tables is not None
         held = self.tables.stream_state(self.group, self.initial.topic)
-        if held.commit_id.startswith(f"{self.job_id}-"):
-            return held
-        if held.commit_id == self.initial.commit_id:
-            return self.initial  # (partitions found reset at start already forgotten)
-        raise CommitConflict(
-            f"another job committed consumer group {self.group!r} to {self.output_uri} "
-            f"(commit {held.commit_id}) since this one started: two jobs on one topic and "
-            "output; stop one of them"
-        )
+        state = state_to_extend(held, self.initial, self.job_id)
+        if state is None:
+            raise CommitConflict(
+                f"another job committed consumer group {self.group!r} to {self.output_uri} "
+                f"(commit {held.commit_id}) since this one started: two jobs on one topic and "
+                "output; stop one of them"
+            )
+        return state
 
     def process(self, element: tuple[str, dict[str, Iterable[Any]]]) -> Iterator[dict[int, int]]:
         import time

@@ -9,6 +9,7 @@ from pipelines.core.offsets import (
     merge_coverage,
     reset_partitions,
     resume_offset,
+    state_to_extend,
 )
 
 
@@ -58,3 +59,13 @@ def test_resume_starts_where_the_range_from_the_log_start_ends() -> None:
     assert resume_offset([(0, 40)], 100) == 100  # retention removed what was not read
     assert resume_offset([(0, 400)], 100) == 400
     assert resume_offset([], 7) == 7
+
+
+def test_a_job_extends_its_own_state_or_the_one_it_started_from_never_another_jobs() -> None:
+    initial = StreamState("t", 3, "old-3", {})  # (a reset partition already forgotten)
+    held_at_start = StreamState("t", 3, "old-3", {0: [(0, 9)]})
+    assert state_to_extend(held_at_start, initial, "new") is initial
+    ours = StreamState("t", 4, "new-4", {0: [(0, 12)]})
+    assert state_to_extend(ours, initial, "new") is ours
+    theirs = StreamState("t", 4, "rival-4", {0: [(0, 12)]})
+    assert state_to_extend(theirs, initial, "new") is None
