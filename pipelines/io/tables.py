@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
+from pathlib import Path
 from typing import Any, TypeVar
 
 from pipelines.config import CatalogConfig, S3Config
@@ -66,10 +67,13 @@ COMMIT_ID = "newswire.commit-id"
 COMMIT_RETRIES = 20
 
 
-def _has_commit(table: Any, cid: str) -> bool:
-    return any(
-        s.summary is not None and s.summary.get(COMMIT_ID) == cid for s in table.metadata.snapshots
-    )
+def _summary_values(table: Any, key: str) -> set[str]:
+    """The values of snapshot summary `key` over `table`'s (unexpired) snapshots."""
+    return {
+        str(s.summary.get(key))
+        for s in table.metadata.snapshots
+        if s.summary is not None and s.summary.get(key) is not None
+    }
 
 
 def _without_retries(table: Any) -> Any:
@@ -112,8 +116,6 @@ def _location(output_uri: str) -> str:
     root = output_uri.rstrip("/")
     if "://" in root:
         return root
-    from pathlib import Path
-
     return Path(root).resolve().as_uri()
 
 
@@ -141,8 +143,6 @@ def open_catalog(catalog: CatalogConfig, s3: S3Config, output_uri: str) -> Any:
     from pyiceberg.catalog.sql import SqlCatalog
 
     if catalog.uri.startswith("sqlite:///"):
-        from pathlib import Path
-
         Path(catalog.uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     return SqlCatalog("newswire", **props)
 
@@ -333,19 +333,11 @@ class Tables:
         return done
 
     def commit_ids(self, name: str) -> set[str]:
-        table = self.table(name, refresh=True)
-        return {
-            str(s.summary.get(COMMIT_ID))
-            for s in table.metadata.snapshots
-            if s.summary is not None and s.summary.get(COMMIT_ID)
-        }
+        return _summary_values(self.table(name, refresh=True), COMMIT_ID)
 
     def has_summary(self, name: str, key: str, value: str) -> bool:
         """Whether a snapshot of `name` (not expired) carries summary `key` = `value`."""
-        table = self.table(name, refresh=True)
-        return any(
-            s.summary is not None and s.summary.get(key) == value for s in table.metadata.snapshots
-        )
+        return value in _summary_values(self.table(name, refresh=True), key)
 
     def _finish(self, pending: Mapping[str, Any]) -> None:
         cid = pending["commit_id"]
@@ -353,8 +345,7 @@ class Tables:
             files = pending["files"].get(name, [])
             if name == PRIMARY or not files:
                 continue
-            if cid in self.commit_ids(name):
-                continue
+            # (a table that has this commit already is left as it is by _commit_table)
             self._commit_table(name, files, cid, pending["summary"], None)
         self.store.delete(f"{PENDING}{cid}.json")
 
@@ -374,7 +365,7 @@ class Tables:
         props = {**summary, COMMIT_ID: cid}
         for attempt in range(COMMIT_RETRIES):
             table = self.table(name, refresh=True)
-            if _has_commit(table, cid):
+            if cid in _summary_values(table, COMMIT_ID):
                 return  # in already: a retry after a failure that came after the commit
             if stream is not None:
                 group, _, expected = stream

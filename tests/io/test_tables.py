@@ -78,7 +78,8 @@ def test_a_crash_after_the_primary_commit_is_rolled_forward(
     restarted = _tables(stack, s3_uri, tmp_path)
     assert len(restarted.recover()) == 1
     assert _count(restarted, "duplicates", stack.s3) == 1
-    restarted._finish({"commit_id": restarted.commit_ids("duplicates").pop(), "files": files})
+    cid = restarted.commit_ids("duplicates").pop()
+    restarted._finish({"commit_id": cid, "files": files, "summary": {}})
     assert _count(restarted, "duplicates", stack.s3) == 1  # a second roll-forward adds nothing
     assert restarted.recover() == []  # done once, nothing pending
     assert _count(restarted, "articles", stack.s3) == 1
