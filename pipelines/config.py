@@ -2,16 +2,72 @@
 
 `Config.from_env(os.environ)` is the only place that reads environment variables
 (`NEWSWIRE_*`); command-line flags then override fields with `dataclasses.replace`.
-Secrets are kept out of `repr` so a logged config never shows them.
+Secrets are never values in it: a `Secret` says where the value is found, so the config can
+be pickled into a job graph, logged or shown by a runner's UI without carrying one.
 """
 
 from __future__ import annotations
 
+import hmac
+import os
+import secrets
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+LOCAL_S3_SECRET = "newswire-local-secret"  # the local stack's published credential, not a secret
+
+_IN_PROCESS: dict[str, str] = {}
+_IN_PROCESS_LOCK = threading.Lock()
+_IN_PROCESS_SALT = secrets.token_bytes(16)
+
+
+@dataclass(frozen=True)
+class Secret:
+    """Where a secret is found, never its value.
+
+    A job graph pickles its configuration to every worker and runner UIs show it, so the
+    value is read only where a client is made (`reveal()`, in a DoFn's setup() or at the
+    entry point): the value held in this process (`Secret.held`: the process that built the
+    config; it never leaves the process), else the environment variable `env` of the process
+    that asks, else the file `file`, else `default` (only for a published, non-secret value
+    such as the local stack's). Workers in other processes or
+    machines therefore need the variable or the file; without either they fall back to the
+    client's own chain (boto3's instance role, for one).
+    """
+
+    env: str = ""
+    file: str = ""
+    held_id: str = ""
+    default: str = ""
+
+    @classmethod
+    def held(cls, value: str, env: str = "", file: str = "") -> Secret:
+        """A secret whose value stays in this process's memory (pickled, it is an opaque id);
+        `env` and `file` say where other processes find it."""
+        key = hmac.new(_IN_PROCESS_SALT, value.encode(), "sha256").hexdigest()[:24]
+        with _IN_PROCESS_LOCK:
+            _IN_PROCESS[key] = value
+        return cls(env=env, file=file, held_id=key)
+
+    def reveal(self) -> str | None:
+        """The value, or None when none of the sources has one."""
+        if self.held_id:
+            with _IN_PROCESS_LOCK:
+                value = _IN_PROCESS.get(self.held_id)
+            if value is not None:
+                return value
+        if self.env and os.environ.get(self.env):
+            return os.environ[self.env]
+        if self.file and Path(self.file).is_file():
+            return Path(self.file).read_text(encoding="utf-8").strip() or None
+        return self.default or None
+
+
+def _secret(value: Secret | str | None) -> Secret | None:
+    return Secret.held(value) if isinstance(value, str) else value
 
 
 @dataclass(frozen=True)
@@ -23,9 +79,12 @@ class KafkaConfig:
     security_protocol: str = "PLAINTEXT"  # PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL
     sasl_mechanism: str | None = None  # PLAIN, SCRAM-SHA-256, SCRAM-SHA-512
     sasl_username: str | None = None
-    sasl_password: str | None = field(default=None, repr=False)
+    sasl_password: Secret | None = None
     ssl_cafile: str | None = None
     max_message_bytes: int = 1_000_000  # the broker's default message.max.bytes, less headroom
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "sasl_password", _secret(self.sasl_password))
 
     def client_kwargs(self) -> dict[str, object]:
         """Connection settings shared by kafka-python producers, consumers and admins."""
@@ -37,7 +96,7 @@ class KafkaConfig:
             kwargs.update(
                 sasl_mechanism=self.sasl_mechanism,
                 sasl_plain_username=self.sasl_username,
-                sasl_plain_password=self.sasl_password,
+                sasl_plain_password=self.sasl_password.reveal() if self.sasl_password else None,
             )
         if self.ssl_cafile:
             kwargs["ssl_cafile"] = self.ssl_cafile
@@ -51,16 +110,26 @@ class S3Config:
     endpoint_url: str | None = None
     region: str = "us-east-1"
     access_key_id: str | None = None
-    secret_access_key: str | None = field(default=None, repr=False)
+    secret_access_key: Secret | None = None
     bucket: str = "newswire"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "secret_access_key", _secret(self.secret_access_key))
+
+    def credentials(self) -> tuple[str, str] | None:
+        """(access key id, secret) when both are configured, else None (boto3's chain)."""
+        secret = self.secret_access_key.reveal() if self.secret_access_key else None
+        if self.access_key_id and secret:
+            return self.access_key_id, secret
+        return None
 
     def client_kwargs(self) -> dict[str, object]:
         kwargs: dict[str, object] = {"region_name": self.region}
         if self.endpoint_url:
             kwargs["endpoint_url"] = self.endpoint_url
-        if self.access_key_id and self.secret_access_key:
-            kwargs["aws_access_key_id"] = self.access_key_id
-            kwargs["aws_secret_access_key"] = self.secret_access_key
+        credentials = self.credentials()
+        if credentials:
+            kwargs["aws_access_key_id"], kwargs["aws_secret_access_key"] = credentials
         return kwargs
 
 
@@ -132,7 +201,7 @@ class Config:
             security_protocol=get("KAFKA_SECURITY_PROTOCOL") or KafkaConfig.security_protocol,
             sasl_mechanism=get("KAFKA_SASL_MECHANISM"),
             sasl_username=get("KAFKA_SASL_USERNAME"),
-            sasl_password=get("KAFKA_SASL_PASSWORD"),
+            sasl_password=_from_env(env, "KAFKA_SASL_PASSWORD"),
             ssl_cafile=get("KAFKA_SSL_CAFILE"),
         )
         # Local defaults point at the stack's SeaweedFS only when no endpoint and no AWS
@@ -144,7 +213,7 @@ class Config:
             or (f"http://127.0.0.1:{stack.s3_port}" if local else None),
             region=get("S3_REGION") or "us-east-1",
             access_key_id=get("S3_ACCESS_KEY") or ("newswire" if local else None),
-            secret_access_key=get("S3_SECRET_KEY") or ("newswire-local-secret" if local else None),
+            secret_access_key=_from_env(env, "S3_SECRET_KEY", LOCAL_S3_SECRET if local else ""),
             bucket=get("S3_BUCKET") or "newswire",
         )
         catalog = CatalogConfig(
@@ -176,6 +245,21 @@ class Config:
             "NEWSWIRE_WEED_VOLUME_PORT": str(self.stack.weed_volume_port),
             "NEWSWIRE_WEED_FILER_PORT": str(self.stack.weed_filer_port),
             "NEWSWIRE_S3_ACCESS_KEY": self.s3.access_key_id or "",
-            "NEWSWIRE_S3_SECRET_KEY": self.s3.secret_access_key or "",
+            "NEWSWIRE_S3_SECRET_KEY": (
+                self.s3.secret_access_key.reveal() if self.s3.secret_access_key else None
+            )
+            or "",
             "NEWSWIRE_S3_BUCKET": self.s3.bucket,
         }
+
+
+def _from_env(env: Mapping[str, str], name: str, default: str = "") -> Secret | None:
+    """The secret NEWSWIRE_<name> (or in the file named by NEWSWIRE_<name>_FILE): held in this
+    process, found by other processes in the same variable or file."""
+    variable = f"NEWSWIRE_{name}"
+    if env.get(variable):
+        return Secret.held(env[variable], env=variable)
+    if env.get(f"{variable}_FILE"):
+        path = env[f"{variable}_FILE"]
+        return Secret.held(Path(path).read_text(encoding="utf-8").strip(), file=path)
+    return Secret(default=default) if default else None

@@ -47,13 +47,14 @@ def connect(s3: S3Config | None = None) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     for name in EXTENSIONS:
         con.execute(f"LOAD {_quote(str(extension_path(name)))}")
-    if s3 is not None and s3.access_key_id and s3.secret_access_key:
+    credentials = s3.credentials() if s3 is not None else None
+    if s3 is not None and credentials:
         endpoint = (s3.endpoint_url or "").split("://", 1)[-1].rstrip("/")
         use_ssl = "true" if (s3.endpoint_url or "https://").startswith("https://") else "false"
         options = [
             "TYPE s3",
-            f"KEY_ID {_quote(s3.access_key_id)}",
-            f"SECRET {_quote(s3.secret_access_key)}",
+            f"KEY_ID {_quote(credentials[0])}",
+            f"SECRET {_quote(credentials[1])}",
             f"REGION {_quote(s3.region)}",
         ]
         if endpoint:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -231,7 +232,7 @@ def backfill_run(
     stack: Config, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[dict[str, Any]]:
     """One backfill over two articles, a 50 MB page and an HTML bomb, to S3, with -v."""
-    secret = stack.s3.secret_access_key
+    secret = stack.s3.secret_access_key.reveal() if stack.s3.secret_access_key else None
     assert secret and len(secret) >= 12, "the stack's S3 secret is the needle: it must be long"
     base = tmp_path_factory.mktemp("security")
     inputs = base / "inputs"
@@ -401,3 +402,209 @@ def test_produce_and_consume_through_sasl_plain(sasl_broker: KafkaConfig) -> Non
     )
     with pytest.raises(KafkaError):
         KafkaAdminClient(**wrong.client_kwargs(), bootstrap_timeout_ms=4000).list_topics()
+
+
+# secrets in job graphs ---------------------------------------------------------------------
+
+PLANTED = {
+    "NEWSWIRE_S3_SECRET_KEY": "planted-s3-secret-5f1c",
+    "NEWSWIRE_KAFKA_SASL_PASSWORD": "planted-sasl-password-9a2e",
+}
+
+
+def _planted_config() -> Config:
+    return Config.from_env(
+        {
+            **PLANTED,
+            "NEWSWIRE_S3_ACCESS_KEY": "AKIAPLANTED",
+            "NEWSWIRE_KAFKA_SECURITY_PROTOCOL": "SASL_SSL",
+            "NEWSWIRE_KAFKA_SASL_MECHANISM": "SCRAM-SHA-512",
+            "NEWSWIRE_KAFKA_SASL_USERNAME": "pipeline",
+        }
+    )
+
+
+def _job_graphs(config: Config, tmp_path: Path) -> Iterator[tuple[str, beam.Pipeline]]:
+    """Every job graph newswire submits: streaming, backfill from files, backfill from a topic."""
+    from pipelines.cli import build_parser
+    from pipelines.commands.backfill import build_pipeline, settings_for
+    from pipelines.commands.run import stream_settings
+    from pipelines.io.kafka_source import OffsetRange
+    from pipelines.streaming import StreamArticles
+
+    parser = build_parser()
+    output = f"s3://{config.s3.bucket}/graph-test"
+    args = parser.parse_args(["run", "--output", output, "--cpu-workers", "0"])
+    args.passthrough = []
+    stream = beam.Pipeline()
+    _ = stream | "StreamArticles" >> StreamArticles(
+        stream_settings(args, config, str(tmp_path / "stop"), held=None)
+    )
+    yield "run", stream
+    for source in (["--input", str(tmp_path)], ["--from-topic", "raw-articles"]):
+        args = parser.parse_args(["backfill", *source, "--output", output, "--cpu-workers", "0"])
+        args.passthrough = []
+        ranges = [OffsetRange("raw-articles", 0, 0, 10)]
+        files = [str(tmp_path / "a.html")] if "--input" in source else None
+        pipeline = build_pipeline(args, config, settings_for(args, config), files, ranges, [], "r")
+        yield f"backfill {source[0]}", pipeline
+
+
+def _payloads(pipeline: beam.Pipeline) -> Iterator[tuple[str, bytes]]:
+    """The graph as a runner receives it, and each pickled function in it unpickled and
+    pickled again without compression (so any string it holds is visible as bytes)."""
+    from apache_beam.internal import pickler
+    from apache_beam.internal.cloudpickle import cloudpickle
+    from apache_beam.portability import common_urns
+    from apache_beam.portability.api import beam_runner_api_pb2
+
+    proto = pipeline.to_runner_api()
+    yield "proto", proto.SerializeToString()
+    for name, transform in proto.components.transforms.items():
+        if transform.spec.urn == common_urns.primitives.PAR_DO.urn:
+            pardo = beam_runner_api_pb2.ParDoPayload.FromString(transform.spec.payload)
+            if pardo.do_fn.payload:
+                yield name, cloudpickle.dumps(pickler.loads(pardo.do_fn.payload))
+        elif transform.spec.urn == common_urns.composites.COMBINE_PER_KEY.urn:
+            combine = beam_runner_api_pb2.CombinePayload.FromString(transform.spec.payload)
+            yield name, cloudpickle.dumps(pickler.loads(combine.combine_fn.payload))
+    for name, strategy in proto.components.windowing_strategies.items():
+        if strategy.window_fn.urn == "beam:window_fn:pickled_python:v1":
+            yield name, cloudpickle.dumps(pickler.loads(strategy.window_fn.payload))
+
+
+def test_no_secret_is_pickled_into_any_job_graph(tmp_path: Path) -> None:
+    config = _planted_config()
+    # The entry process itself still has them, for its own clients.
+    assert config.s3.client_kwargs()["aws_secret_access_key"] == PLANTED["NEWSWIRE_S3_SECRET_KEY"]
+    assert (
+        config.kafka.client_kwargs()["sasl_plain_password"]
+        == PLANTED["NEWSWIRE_KAFKA_SASL_PASSWORD"]
+    )
+    checked = 0
+    for graph, pipeline in _job_graphs(config, tmp_path):
+        for where, data in _payloads(pipeline):
+            for variable, secret in PLANTED.items():
+                assert secret.encode() not in data, f"{variable} in {graph}: {where}"
+            checked += 1
+    assert checked > 30  # every ParDo of three graphs was looked at
+
+
+@pytest.mark.integration
+def test_a_streaming_run_never_shows_its_secrets(
+    stack: Config, sasl_broker: KafkaConfig, tmp_path: Path
+) -> None:
+    """A whole `newswire -v run` through the SASL broker into S3, with both secrets given the
+    documented way (NEWSWIRE_* variables): neither is in anything it prints, Prism's output
+    and debug logging included, nor in the files it leaves."""
+    from kafka import KafkaAdminClient
+    from kafka.admin import NewTopic
+
+    from pipelines.io.kafka_producer import ArticleProducer
+    from pipelines.io.tables import Tables
+    from tests.iceberg_reader import duckdb_rows
+
+    s3_secret = stack.s3.secret_access_key.reveal() if stack.s3.secret_access_key else None
+    kafka_password = sasl_broker.sasl_password.reveal() if sasl_broker.sasl_password else None
+    assert s3_secret and kafka_password and len(s3_secret) >= 12
+    topic = f"sasl-run-{uuid.uuid4().hex[:8]}"
+    admin = KafkaAdminClient(**sasl_broker.client_kwargs())
+    try:
+        admin.create_topics([NewTopic(topic, num_partitions=2, replication_factor=1)])
+    finally:
+        admin.close()
+    with ArticleProducer(sasl_broker, topic=topic) as producer:
+        for i in range(4):
+            assert producer.send(RawArticle(f"s{i}", "text/html", _article_page(i), f"p{i}"))
+    output = f"s3://{stack.s3.bucket}/tests/secrets-{uuid.uuid4().hex[:12]}"
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSWIRE_", "AWS_"))}
+    env |= {
+        "NEWSWIRE_KAFKA_BOOTSTRAP": sasl_broker.bootstrap_servers,
+        "NEWSWIRE_KAFKA_SECURITY_PROTOCOL": "SASL_PLAINTEXT",
+        "NEWSWIRE_KAFKA_SASL_MECHANISM": "PLAIN",
+        "NEWSWIRE_KAFKA_SASL_USERNAME": sasl_broker.sasl_username or "",
+        "NEWSWIRE_KAFKA_SASL_PASSWORD": kafka_password,
+        "NEWSWIRE_S3_ENDPOINT": stack.s3.endpoint_url or "",
+        "NEWSWIRE_S3_ACCESS_KEY": stack.s3.access_key_id or "",
+        "NEWSWIRE_S3_SECRET_KEY": s3_secret,
+        "NEWSWIRE_CACHE": str(stack.stack.cache),
+        "NEWSWIRE_STACK_DIR": str(stack.stack.dir),
+        "TMPDIR": str(tmp),
+    }
+    cmd = [sys.executable, "-m", "pipelines.cli", "-v", "run", "--topic", topic]
+    cmd += ["--output", output, "--group", f"g-{topic}", "--window", "2s", "--dlq-topic", "none"]
+    cmd += ["--idle-after", "2s", "--stop-after-idle", "8s", "--status-every", "2s"]
+    proc = subprocess.run(
+        cmd, env=env, capture_output=True, timeout=600, stdin=subprocess.DEVNULL, cwd=tmp_path
+    )
+    log = proc.stdout + proc.stderr
+    assert proc.returncode == 0, log.decode(errors="replace")[-3000:]
+    assert b"DEBUG" in log and b"[status]" in log
+    tables = Tables(output, stack.catalog, stack.s3)
+    try:
+        rows = duckdb_rows(tables.metadata_location("articles"), "article_id", s3=stack.s3)
+    finally:
+        tables.close()
+    assert len(rows) == 4  # it really ran, through both secrets
+    for secret in (s3_secret, kafka_password):
+        assert secret.encode() not in log
+        for path in tmp.rglob("*"):
+            if path.is_file():
+                assert secret.encode() not in path.read_bytes(), path
+
+
+# exposure ---------------------------------------------------------------------------------
+
+
+def _listening(pids: set[int]) -> list[str]:
+    """Local addresses of the TCP sockets listening in any of `pids`."""
+    out = subprocess.run(["ss", "-ltnpH"], capture_output=True, text=True, check=True).stdout
+    found = []
+    for line in out.splitlines():
+        owners = {int(p) for p in re.findall(r"pid=(\d+)", line)}
+        if owners & pids:
+            found.append(line.split()[3])
+    return found
+
+
+def _group_pids(pgid: int) -> set[int]:
+    out = subprocess.run(["ps", "-e", "-o", "pid=,pgid="], capture_output=True, text=True)
+    return {int(p) for p, g in (line.split() for line in out.stdout.splitlines()) if int(g) == pgid}
+
+
+@pytest.mark.integration
+def test_a_streaming_job_listens_on_loopback_only(
+    stack: Config, kafka_topic: str, s3_uri: str, tmp_path: Path
+) -> None:
+    """Everything a local `newswire run` starts (its Prism, the LOOPBACK worker pool, the CPU
+    workers) and the local stack listen on 127.0.0.1 / ::1 only: Prism's job API and the
+    worker pool run the code their callers send."""
+    import signal
+    import time
+
+    log = tmp_path / "job.log"
+    cmd = [sys.executable, "-m", "pipelines.cli", "run", "--topic", kafka_topic, "--output"]
+    cmd += [s3_uri, "--group", f"g-{kafka_topic}", "--status-every", "2s", "--cpu-workers", "1"]
+    proc = subprocess.Popen(
+        cmd, stdout=log.open("wb"), stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while b"[status]" not in log.read_bytes():
+            assert proc.poll() is None and time.monotonic() < deadline, log.read_text()[-3000:]
+            time.sleep(0.5)
+        from pipelines.io import stack as local_stack
+
+        pids = _group_pids(proc.pid)
+        assert len(pids) >= 2 and _listening(pids), pids  # the job and its Prism
+        services = {s.pid for s in local_stack.status(stack) if s.pid}
+        assert len(services) == 2  # Kafka and SeaweedFS, which `newswire stack up` starts
+        addresses = _listening(pids | services)
+        loopback = ("127.0.0.1", "[::1]", "[::ffff:127.0.0.1]")
+        assert [a for a in addresses if a.rsplit(":", 1)[0] not in loopback] == []
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=60)

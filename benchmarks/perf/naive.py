@@ -48,9 +48,10 @@ def pyarrow_s3(config: Any) -> Any:
 
     s3 = config.s3
     endpoint = (s3.endpoint_url or "").split("://", 1)
+    access_key, secret_key = s3.credentials() or (None, None)
     return fs.S3FileSystem(
-        access_key=s3.access_key_id,
-        secret_key=s3.secret_access_key,
+        access_key=access_key,
+        secret_key=secret_key,
         region=s3.region,
         endpoint_override=endpoint[-1] or None,
         scheme=endpoint[0] if len(endpoint) == 2 else "https",

@@ -265,9 +265,11 @@ def plan_ranges(config: Config, topic: str, start: Any, end: Any) -> list[Offset
 def _run(args: argparse.Namespace, config: Config) -> int:
     # Slice after slice, large freed buffers must go back to the system (pipelines.memory).
     fix_mmap_threshold()
+    from pipelines.io.loopback import bind_loopback
     from pipelines.io.tables import Tables
     from pipelines.summary import add_counters, print_summary, summarize_counters
 
+    bind_loopback()  # the DirectRunner's multi-process servers: local workers only
     settings = settings_for(args, config)
     started = time.monotonic()
     # (files of the run, or None: the source as given; the run's input digest)
@@ -348,6 +350,24 @@ def _run_pipeline(
     """One pipeline run over `files` (or the whole source, or the Kafka `ranges`); returns
     its counters. `index`: the fingerprint table's files, what earlier runs admitted. The
     run records the files it wrote under `run_id` (`io.runs`)."""
+    from pipelines.summary import counters
+
+    p = build_pipeline(args, config, settings, files, ranges, index, run_id)
+    result = p.run()
+    result.wait_until_finish()
+    return counters(result)
+
+
+def build_pipeline(
+    args: argparse.Namespace,
+    config: Config,
+    settings: PipelineSettings,
+    files: list[str] | None,
+    ranges: list[OffsetRange],
+    index: list[str],
+    run_id: str,
+) -> Any:
+    """The graph of one backfill run (see `_run_pipeline`), not yet run."""
     import apache_beam as beam
 
     from pipelines.io.files import ReadRawFiles
@@ -355,7 +375,6 @@ def _run_pipeline(
     from pipelines.io.kafka_source import _ReadRange
     from pipelines.io.runs import RecordWrittenFiles
     from pipelines.pipeline import ProcessArticles, WriteOutputs
-    from pipelines.summary import counters
     from pipelines.transforms.decode import DecodeArticles
 
     p = make_pipeline(args)
@@ -391,6 +410,4 @@ def _run_pipeline(
     _ = written | "RecordWrittenFiles" >> RecordWrittenFiles(
         settings.output_uri, settings.s3, run_id
     )
-    result = p.run()
-    result.wait_until_finish()
-    return counters(result)
+    return p

@@ -262,7 +262,10 @@ def _run(args: argparse.Namespace, config: Config) -> int:
     import apache_beam as beam
     from apache_beam.options.pipeline_options import PipelineOptions
 
+    from pipelines.io.loopback import bind_loopback
     from pipelines.streaming import StreamArticles
+
+    bind_loopback()  # the LOOPBACK worker pool runs code its callers send: local callers only
 
     stop_file = Path(tempfile.gettempdir()) / f"newswire-stop-{uuid.uuid4().hex}"
     topic = args.topic or config.kafka.topic

@@ -43,14 +43,42 @@ def consumer_config(kafka: KafkaConfig, group_id: str) -> dict[str, str]:
         module = {
             "PLAIN": "org.apache.kafka.common.security.plain.PlainLoginModule",
         }.get(kafka.sasl_mechanism, "org.apache.kafka.common.security.scram.ScramLoginModule")
+        config.update(_password_reference(kafka))
         config["sasl.jaas.config"] = (
-            f'{module} required username="{kafka.sasl_username}" password="{kafka.sasl_password}";'
+            f'{module} required username="{kafka.sasl_username}" '
+            f'password="{config.pop("password")}";'
         )
     if kafka.ssl_cafile:
         # Java clients read PEM trust stores since Kafka 2.7.
         config["ssl.truststore.type"] = "PEM"
         config["ssl.truststore.location"] = kafka.ssl_cafile
     return config
+
+
+def _password_reference(kafka: KafkaConfig) -> dict[str, str]:
+    """Config-provider settings that make the Java client read the SASL password on the worker
+    (KIP-297/421: `${env:NAME}` or `${dir:folder:file}`), plus "password", the reference to
+    put in the JAAS line: the password itself never enters the job graph."""
+    secret = kafka.sasl_password
+    if secret is not None and secret.env:
+        provider = "org.apache.kafka.common.config.provider.EnvVarConfigProvider"
+        return {
+            "config.providers": "env",
+            "config.providers.env.class": provider,
+            "password": "${env:" + secret.env + "}",
+        }
+    if secret is not None and secret.file:
+        path = Path(secret.file)
+        provider = "org.apache.kafka.common.config.provider.DirectoryConfigProvider"
+        return {
+            "config.providers": "dir",
+            "config.providers.dir.class": provider,
+            "password": "${dir:" + str(path.parent) + ":" + path.name + "}",
+        }
+    raise ValueError(
+        "the Java Kafka source reads the SASL password on the workers: set "
+        "NEWSWIRE_KAFKA_SASL_PASSWORD (or NEWSWIRE_KAFKA_SASL_PASSWORD_FILE) there"
+    )
 
 
 def to_message(record: Any) -> Message:

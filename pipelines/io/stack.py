@@ -230,7 +230,7 @@ MASKED = "**** (--show-secrets)"
 def describe(config: Config, show_secrets: bool = False) -> dict[str, Any]:
     """Endpoints and credentials a user needs to talk to the local stack; the S3 secret (of
     whatever configuration is active, production's too) masked unless `show_secrets`."""
-    secret = config.s3.secret_access_key
+    secret = config.s3.secret_access_key.reveal() if config.s3.secret_access_key else None
     return {
         "kafka_bootstrap": config.kafka.bootstrap_servers,
         "topic": config.kafka.topic,

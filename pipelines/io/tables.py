@@ -124,9 +124,9 @@ def catalog_properties(catalog: CatalogConfig, s3: S3Config, output_uri: str) ->
     if s3.endpoint_url:
         props["s3.endpoint"] = s3.endpoint_url
         props["s3.path-style-access"] = "true"
-    if s3.access_key_id and s3.secret_access_key:
-        props["s3.access-key-id"] = s3.access_key_id
-        props["s3.secret-access-key"] = s3.secret_access_key
+    credentials = s3.credentials()
+    if credentials:
+        props["s3.access-key-id"], props["s3.secret-access-key"] = credentials
     if not catalog.name:
         props["uri"] = catalog.uri
         props["warehouse"] = _location(output_uri)

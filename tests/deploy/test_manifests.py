@@ -106,6 +106,7 @@ API_VERSIONS = {
     "Role": "rbac.authorization.k8s.io/v1",
     "RoleBinding": "rbac.authorization.k8s.io/v1",
     "FlinkDeployment": "flink.apache.org/v1beta1",
+    "NetworkPolicy": "networking.k8s.io/v1",
 }
 
 
@@ -247,6 +248,28 @@ def test_pod_templates_are_well_formed() -> None:
     assert pool["image"].rsplit(":", 1)[0].endswith("/newswire-pipeline")
     assert spec["image"].rsplit(":", 1)[0].endswith("/newswire-flink")
     assert pool["image"].rsplit(":", 1)[1] == spec["image"].rsplit(":", 1)[1], "same release"
+
+
+def test_only_the_taskmanager_reaches_the_worker_pool() -> None:
+    """The worker pool runs the code its callers send: a policy selects the TaskManager pods
+    and admits Flink's own (fixed) ports from the job's pods, never the pool's."""
+    (policy,) = _by_kind("NetworkPolicy")
+    spec = policy["spec"]
+    conf = _flink()["spec"]["flinkConfiguration"]
+    assert spec["podSelector"]["matchLabels"] == {"app": "newswire", "component": "taskmanager"}
+    assert _flink()["metadata"]["name"] == "newswire"  # the operator's `app` label
+    assert spec["policyTypes"] == ["Ingress"]
+    ports = {p["port"] for rule in spec["ingress"] for p in rule["ports"]}
+    assert ports == {int(conf["taskmanager.data.port"]), int(conf["taskmanager.rpc.port"])}
+    for rule in spec["ingress"]:
+        assert rule["from"] and all(f["podSelector"]["matchLabels"] for f in rule["from"])
+    templates = dict(_pod_templates(_flink()["spec"]))
+    pool = templates["taskManager"]["spec"]["containers"][1]
+    assert pool["ports"][0]["containerPort"] not in ports
+    env = {e["name"]: e for e in pool["env"]}
+    assert env["NEWSWIRE_KAFKA_SASL_PASSWORD"]["valueFrom"]["secretKeyRef"]["name"] == (
+        "newswire-kafka"
+    )  # the workers read it: it is not in the job graph
 
 
 def test_flink_settings_agree() -> None:

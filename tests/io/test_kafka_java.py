@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.config import KafkaConfig
+from pipelines.config import KafkaConfig, Secret
 from pipelines.io.kafka_java import ReadKafkaWithJava, consumer_config, to_message
 
 Row = namedtuple("Row", "topic partition offset timestamp key value")
@@ -32,10 +32,14 @@ def test_consumer_config_carries_sasl_and_tls_settings() -> None:
         security_protocol="SASL_SSL",
         sasl_mechanism="SCRAM-SHA-512",
         sasl_username="pipeline",
-        sasl_password="s3cret",
+        sasl_password=Secret.held("s3cret", env="NEWSWIRE_KAFKA_SASL_PASSWORD"),
         ssl_cafile="/etc/kafka/ca.pem",
     )
     config = consumer_config(kafka, "g")
+    assert "s3cret" not in repr(config)
+    assert 'password="${env:NEWSWIRE_KAFKA_SASL_PASSWORD}"' in config["sasl.jaas.config"]
+    assert config["config.providers"] == "env"
+    assert config["config.providers.env.class"].endswith(".EnvVarConfigProvider")
     assert config["security.protocol"] == "SASL_SSL"
     assert config["sasl.mechanism"] == "SCRAM-SHA-512"
     assert config["sasl.jaas.config"].startswith(
@@ -44,6 +48,25 @@ def test_consumer_config_carries_sasl_and_tls_settings() -> None:
     assert 'username="pipeline"' in config["sasl.jaas.config"]
     assert config["ssl.truststore.type"] == "PEM"
     assert config["ssl.truststore.location"] == "/etc/kafka/ca.pem"
+
+
+def test_a_password_file_is_read_by_the_java_client_on_the_worker() -> None:
+    kafka = KafkaConfig(
+        security_protocol="SASL_SSL",
+        sasl_mechanism="PLAIN",
+        sasl_username="pipeline",
+        sasl_password=Secret.held("s3cret", file="/run/secrets/kafka-password"),
+    )
+    config = consumer_config(kafka, "g")
+    assert "s3cret" not in repr(config)
+    assert 'password="${dir:/run/secrets:kafka-password}"' in config["sasl.jaas.config"]
+    assert config["config.providers.dir.class"].endswith(".DirectoryConfigProvider")
+
+
+def test_a_password_only_this_process_holds_is_refused() -> None:
+    kafka = KafkaConfig(sasl_mechanism="PLAIN", sasl_username="u", sasl_password="s3cret")
+    with pytest.raises(ValueError, match="NEWSWIRE_KAFKA_SASL_PASSWORD"):
+        consumer_config(kafka, "g")
 
 
 def test_records_become_messages_with_their_kafka_source() -> None:
