@@ -44,5 +44,5 @@ def bind_loopback() -> None:
         def add_insecure_port(self: Any, address: str) -> int:
             return original(self, loopback_address(address))
 
-        _server._Server.add_insecure_port = add_insecure_port  # type: ignore[method-assign]
+        _server._Server.add_insecure_port = add_insecure_port
         _installed = True
