@@ -505,3 +505,58 @@ def test_a_second_job_on_the_same_topic_and_output_stops_with_a_clear_error(
         for proc in (a, b):
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGKILL)
+
+
+def test_claim_checked_records_wait_out_an_object_store_outage(
+    stack: Config, kafka_topic: str, s3_uri: str, tmp_path: Path
+) -> None:
+    """Claim-checked records arrive while SeaweedFS is down for longer than the S3 client's
+    retries: fetching their bodies fails, which is the store's fault, not theirs. None may
+    become a dead letter, nor have its offset committed behind one: once the store is back
+    (and the job, if the failure stopped it, restarted), every one lands as an article."""
+    from pipelines.io import stack as local_stack
+    from pipelines.io.claims import ClaimsLocation, check_in
+    from pipelines.io.objectstore import open_store
+
+    location = ClaimsLocation.parse(stack.claims_uri)
+    store = open_store(location.root, stack.s3)
+    try:
+        raws = [check_in(raw, store, "/".join(location.prefix)) for raw in _generated(12, 41)]
+    finally:
+        store.close()
+    assert all(raw.body_ref is not None and not raw.body for raw in raws)
+    group = f"g-{uuid.uuid4().hex[:8]}"
+    log = tmp_path / "job.log"
+    proc = _start_job(kafka_topic, s3_uri, group, log)
+    restarts = 0
+    try:
+        _wait_running(log, proc)
+        local_stack._script(stack, "seaweedfs", "stop")
+        try:
+            producer = _producer(stack)
+            sources = _send(producer, kafka_topic, raws)
+            producer.close()
+            time.sleep(150)  # well past botocore's 12 attempts (backoff up to 20 s each)
+            assert _committed(stack, kafka_topic, group) == 0, "offsets committed while down"
+        finally:
+            local_stack.up(stack, services=("seaweedfs",))
+        deadline = time.monotonic() + 300
+        while _lag(stack, kafka_topic, group) and time.monotonic() < deadline:
+            if proc.poll() is not None:  # the failure stopped the job: the operator restarts it
+                assert proc.returncode != 0, log.read_text(errors="replace")[-4000:]
+                restarts += 1
+                proc = _start_job(kafka_topic, s3_uri, group, log)
+                _wait_running(log, proc)
+            time.sleep(2)
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+        assert proc.returncode == 0, log.read_text(errors="replace")[-4000:]
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    places = _by_record(stack, s3_uri)
+    _assert_each_record_once(places, sources)
+    assert sorted(places) == sorted(sources)
+    assert not [s for s in sources if "dead" in places[s]], places
+    assert sum("duplicate" not in places[s] for s in sources) >= len(sources) // 2
+    print(f"claim-check outage: {len(sources)} records, {restarts} restarts")
