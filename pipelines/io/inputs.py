@@ -15,6 +15,15 @@ given as "-", are recognised by their first bytes):
 - ``.warc`` / ``.warc.gz``: HTTP response records with an HTML body; source =
   ``path:<0-based record index>`` (counting every record, warcinfo and requests included).
 
+Reading holds to caps derived from one setting, `max_body_bytes` (Config.max_body_bytes,
+NEWSWIRE_MAX_BODY_BYTES, 20 MB by default; see `Limits`), and checks them while it reads, in
+chunks, never after taking a whole input in (pipelines.io.bounded): a page, a text or a page on
+stdin may be at most that; so may a WARC payload once its Content-Encoding (gzip, deflate; br
+with brotli 1.2 or later installed) and chunked transfer coding are undone, decoding stopping
+one byte past it; a JSON line, or a whole .json document, may be 3 times that plus 64 KiB
+(escapes, other fields). A record over its cap is `too_large`; its rest is passed over unread,
+and reading goes on with the next line, record or file.
+
 Per record: `article_id` = `article_id_for(url, body)`; the body is kept as bytes and its
 character encoding is detected (BOM, then the declared charset from the HTTP header or the
 page's ``<meta charset>``, then strict UTF-8, then windows-1252 for legacy pages that are not
@@ -46,8 +55,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
+from pipelines.config import Config
 from pipelines.core.records import RawArticle
 from pipelines.core.urls import article_id_for
+from pipelines.io.bounded import (
+    CHUNK,
+    DecodeError,
+    LongLine,
+    capped_lines,
+    dechunked,
+    decodable,
+    decoded,
+    read_capped,
+)
 
 HTML_EXTENSIONS = (".html", ".htm", ".xhtml")
 TEXT_EXTENSIONS = (".txt",)
@@ -69,6 +89,10 @@ _WARC_TYPES = frozenset(
     )
 )
 SNIFF_BYTES = 65536
+# A JSON line or document holds a body written with escapes: "\u00e9" is 6 bytes for the 2 of
+# "é" in UTF-8 (no common text needs more), and fields beside it (url, source, fetched_at...).
+JSON_ESCAPE_FACTOR = 3
+JSON_OTHER_FIELDS = 65536
 
 _META_CHARSET_RE = re.compile(
     rb"""<meta[^>]{0,400}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.I
@@ -277,10 +301,39 @@ def parse_time(value: Any) -> datetime:
 # --- the readers --------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """How much reading takes in at most, all from the one setting `max_body_bytes`.
+
+    `body`: a page, a plain-text file, stdin's page, a WARC payload after its Content-Encoding
+    is undone. `json`: one JSON line, or a whole .json document (room for a body of `body`
+    bytes however escaped, see JSON_ESCAPE_FACTOR, and the other fields).
+    """
+
+    body: int
+
+    @property
+    def json(self) -> int:
+        return JSON_ESCAPE_FACTOR * self.body + JSON_OTHER_FIELDS
+
+
 @dataclass
 class _Options:
     now: Callable[[], datetime]
-    max_body_bytes: int | None
+    limits: Limits
+
+
+def _over(what: str, cap: int, then: str = "") -> _Bad:
+    return _Bad("too_large", f"{what} is over the {cap:,}-byte limit{then}")
+
+
+def _json_over(what: str, limits: Limits, then: str = "") -> _Bad:
+    return _over(
+        what,
+        limits.json,
+        f" for JSON ({JSON_ESCAPE_FACTOR} x the {limits.body:,}-byte body limit "
+        f"+ {JSON_OTHER_FIELDS:,} for the other fields){then}",
+    )
 
 
 def _record(source: str, build: Callable[[], RawArticle]) -> Item:
@@ -324,18 +377,22 @@ def _json_record(record: Any, source: str, opts: _Options) -> Item:
             charset="utf-8",
             outlet=outlet if isinstance(outlet, str) and outlet else None,
             language=language if isinstance(language, str) and language else None,
-            max_body_bytes=opts.max_body_bytes,
+            max_body_bytes=opts.limits.body,
         )
 
     return _record(source, build)
 
 
-def read_json_lines(lines: Iterable[bytes], name: str, opts: _Options) -> Iterator[Item]:
-    """One record per line; blank lines are skipped but keep their index."""
+def read_json_lines(lines: Iterable[bytes | LongLine], name: str, opts: _Options) -> Iterator[Item]:
+    """One record per line; blank lines are skipped but keep their index; long ones refused."""
     for index, raw in enumerate(lines):
+        source = f"{name}:{index}"
+        if isinstance(raw, LongLine):
+            bad = _json_over(f"line of {raw.size:,} bytes", opts.limits)
+            yield InputError(source, bad.reason, bad.message)
+            continue
         if not raw.strip():
             continue
-        source = f"{name}:{index}"
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -349,8 +406,39 @@ def read_json_lines(lines: Iterable[bytes], name: str, opts: _Options) -> Iterat
         yield _json_record(record, source, opts)
 
 
-def read_json_document(data: bytes, name: str, opts: _Options) -> Iterator[Item]:
-    """A .json file: one object, an array of objects, or (failing both) JSON lines."""
+def read_json_document(stream: IO[bytes], name: str, opts: _Options) -> Iterator[Item]:
+    """A .json file: one object, an array of objects, or (failing both) JSON lines.
+
+    A document is parsed whole, so one over the JSON limit is refused, unless it is JSON lines
+    (its first line a JSON value on its own, or itself over the limit): those are read line by
+    line, however many there are.
+    """
+    cap = opts.limits.json
+    data = read_capped(stream.read, cap)
+    if len(data) <= cap:
+        yield from _json_document(data, name, opts)
+        return
+    end = data.find(b"\n")
+    if end < 0 or _is_json(data[:end]):
+        lines = io.BufferedReader(_Counting(stream, lambda n: None, head=data), CHUNK)
+        del data
+        yield from read_json_lines(capped_lines(lines, cap), name, opts)
+        return
+    bad = _json_over(
+        "the document", opts.limits, "; JSON lines (one record per line) are limited line by line"
+    )
+    yield InputError(name, bad.reason, bad.message)
+
+
+def _is_json(line: bytes) -> bool:
+    try:
+        json.loads(line.decode("utf-8-sig"))
+    except ValueError:  # JSONDecodeError and UnicodeDecodeError alike
+        return False
+    return True
+
+
+def _json_document(data: bytes, name: str, opts: _Options) -> Iterator[Item]:
     if not data.strip():
         yield InputError(name, "empty", "no content")
         return
@@ -374,13 +462,34 @@ def read_json_document(data: bytes, name: str, opts: _Options) -> Iterator[Item]
         yield _json_record(document, name, opts)
 
 
+class _Tally:
+    """Counts what is read from a stream: warcio's offsets, for a stream that cannot tell()."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._stream = stream
+        self.count = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._stream.read(size)
+        self.count += len(data)
+        return data
+
+    def tell(self) -> int:
+        return self.count
+
+
 def read_warc(stream: IO[bytes], name: str, total: int | None, opts: _Options) -> Iterator[Item]:
-    """HTTP response records with an HTML body. Other record types are passed over."""
+    """HTTP response records with an HTML body. Other record types are passed over.
+
+    `total` is the stream's size; when None (stdin), what follows the last record is read
+    through, not held, to tell trailing bytes from a clean end.
+    """
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
     index = -1
-    archive = ArchiveIterator(stream)
+    tally = _Tally(stream)
+    archive = ArchiveIterator(tally)
     iterator = iter(archive)
     while True:
         try:
@@ -401,7 +510,8 @@ def read_warc(stream: IO[bytes], name: str, total: int | None, opts: _Options) -
         index += 1
         if record.rec_type != "response":
             # Not an article, but a record cut short (even its type line) still ends the file.
-            record.raw_stream.read()
+            while record.raw_stream.read(CHUNK):
+                pass
             short: int = getattr(record.raw_stream, "limit", 0)
             if record.rec_type not in _WARC_TYPES or short > 0:
                 yield InputError(f"{name}:{index}", "truncated_warc_record", "record cut short")
@@ -412,7 +522,9 @@ def read_warc(stream: IO[bytes], name: str, total: int | None, opts: _Options) -
     # A record cut off inside its gzip member (or its headers) is never yielded by warcio: the
     # iterator just stops short of the end of the file.
     offset = getattr(archive, "offset", None)
-    if total is not None and offset is not None and total - offset > 4:
+    if total is None:
+        total = tally.count + sum(len(piece) for piece in iter(lambda: stream.read(CHUNK), b""))
+    if offset is not None and total - offset > 4:
         yield InputError(
             f"{name}:{index + 1}",
             "truncated_warc_record",
@@ -425,13 +537,22 @@ def _warc_article(record: Any, source: str, opts: _Options) -> RawArticle:
     if http is None:
         raise _Bad("truncated_warc_record", "response record without HTTP headers")
     # Read the payload first: a record cut short must be reported as such, whatever the
-    # remains of its headers say.
+    # remains of its headers say. Reading stops past the body limit (after decoding).
+    cap = opts.limits.body
+    encoding = (http.get_header("Content-Encoding") or "").strip().lower()
+    chunked = (http.get_header("Transfer-Encoding") or "").strip().lower() == "chunked"
+    raw = record.raw_stream
+    pieces = dechunked(raw) if chunked else iter(lambda: raw.read(CHUNK), b"")
     try:
-        body = record.content_stream().read()
-    except (zlib.error, OSError, ValueError, EOFError) as exc:
+        body = decoded(pieces, encoding, cap)
+        over = len(body) > cap
+        if not over:
+            for _ in pieces:  # whatever follows the end of a compressed stream
+                pass
+    except (zlib.error, DecodeError, OSError, ValueError, EOFError) as exc:
         raise _Bad("truncated_warc_record", f"payload cannot be read: {exc}") from exc
-    remaining: int = getattr(record.raw_stream, "limit", 0)
-    if remaining > 0:
+    remaining: int = getattr(raw, "limit", 0)
+    if remaining > 0 and not over:
         raise _Bad("truncated_warc_record", f"record ends {remaining:,} bytes short of its length")
     status = http.get_statuscode()
     if status != "200":
@@ -440,6 +561,9 @@ def _warc_article(record: Any, source: str, opts: _Options) -> RawArticle:
     mime = content_type.split(";")[0].strip().lower()
     if mime not in HTML_TYPES:
         raise _Bad("unsupported_type", f"response is {mime or 'of unknown type'}, not HTML")
+    if over:
+        how = f" (Content-Encoding {encoding})" if decodable(encoding) else ""
+        raise _over(f"the payload{how}", cap, f": {'decoding' if how else 'reading'} stopped there")
     date = record.rec_headers.get_header("WARC-Date")
     try:
         fetched_at = parse_time(date) if date else None
@@ -454,7 +578,7 @@ def _warc_article(record: Any, source: str, opts: _Options) -> RawArticle:
         fetched_at=fetched_at,
         charset=declared_charset(body, content_type),
         language=language,
-        max_body_bytes=opts.max_body_bytes,
+        max_body_bytes=cap,
     )
 
 
@@ -491,20 +615,30 @@ def kind_of(path: Path) -> str | None:
 
 
 class _Counting(io.RawIOBase):
-    """A read-only file wrapper that reports how far into the file reading has got."""
+    """A read-only stream wrapper that reports how far reading has got.
 
-    def __init__(self, raw: IO[bytes], progress: Callable[[int], None]) -> None:
+    `head`, bytes already taken from `raw`, is served first (and counted then).
+    """
+
+    def __init__(self, raw: IO[bytes], progress: Callable[[int], None], head: bytes = b"") -> None:
         self._raw = raw
         self._progress = progress
+        self._head: memoryview | None = memoryview(head) if head else None
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: Any) -> int:
-        data = self._raw.read(len(buffer))
-        buffer[: len(data)] = data
-        self._progress(len(data))
-        return len(data)
+        if self._head is not None:
+            n = min(len(buffer), len(self._head))
+            buffer[:n] = self._head[:n]
+            self._head = self._head[n:] if n < len(self._head) else None
+        else:
+            data = self._raw.read(len(buffer))
+            n = len(data)
+            buffer[:n] = data
+        self._progress(n)
+        return n
 
 
 @dataclass
@@ -512,18 +646,19 @@ class Inputs:
     """Everything named on the command line, walked in order.
 
     `total_bytes` (None when stdin is among the inputs) and `bytes_read` let a caller show
-    progress; `ignored` lists files a folder walk passed over (unknown extension).
+    progress; `ignored` lists files a folder walk passed over (unknown extension). Every cap
+    on reading derives from `max_body_bytes` (see `Limits`).
     """
 
     paths: Sequence[str]
     stdin: IO[bytes] | None = None
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
-    max_body_bytes: int | None = 20_000_000
+    max_body_bytes: int = Config.max_body_bytes
     ignored: list[str] = field(default_factory=list)
     bytes_read: int = 0
 
     def __post_init__(self) -> None:
-        self._opts = _Options(self.now, self.max_body_bytes)
+        self._opts = _Options(self.now, Limits(self.max_body_bytes))
         self._plan: list[tuple[str, Path | None, str | None]] = []  # (source name, path, kind)
         self._missing: dict[str, str] = {}
         self._stats: dict[str, tuple[int, float]] = {}  # name -> (size, mtime), one stat each
@@ -586,40 +721,36 @@ class Inputs:
         self, name: str, path: Path, kind: str | None, size: int, mtime: float
     ) -> Iterator[Item]:
         opts = self._opts
-        if (
-            kind in ("html", "text")
-            and opts.max_body_bytes is not None
-            and size > opts.max_body_bytes
-        ):
-            yield InputError(
-                name, "too_large", f"{size:,} bytes is over the {opts.max_body_bytes:,}-byte limit"
-            )
+        if kind in ("html", "text") and size > opts.limits.body:
+            bad = _over(f"{size:,} bytes", opts.limits.body)
+            yield InputError(name, bad.reason, bad.message)
             return
         with path.open("rb") as raw:
-            stream = io.BufferedReader(_Counting(raw, self._advance), buffer_size=1 << 20)
+            stream = io.BufferedReader(_Counting(raw, self._advance), buffer_size=CHUNK)
             if kind is None:
                 kind = sniff(stream.peek(SNIFF_BYTES)[:SNIFF_BYTES])
             if kind == "warc":
                 yield from read_warc(stream, name, size, opts)
             elif kind == "jsonl":
-                yield from read_json_lines(stream, name, opts)
+                yield from read_json_lines(capped_lines(stream, opts.limits.json), name, opts)
             elif kind == "json":
-                yield from read_json_document(stream.read(), name, opts)
+                yield from read_json_document(stream, name, opts)
             else:
-                body = stream.read()
                 fetched_at = datetime.fromtimestamp(mtime, UTC)
-                yield self._single(body, name, kind, fetched_at)
+                yield self._single(stream, name, kind, fetched_at)
 
-    def _single(self, body: bytes, name: str, kind: str, fetched_at: datetime) -> Item:
+    def _single(self, stream: IO[bytes], name: str, kind: str, fetched_at: datetime) -> Item:
+        """A page or a text: the whole stream, if it ends within the body limit."""
+        cap = self._opts.limits.body
+        body = read_capped(stream.read, cap)
+        if len(body) > cap:
+            bad = _over("the input", cap, ": reading stopped there")
+            return InputError(name, bad.reason, bad.message)
         content_type = "text/html" if kind == "html" else "text/plain"
         return _record(
             name,
             lambda: make_article(
-                body,
-                name,
-                content_type=content_type,
-                fetched_at=fetched_at,
-                max_body_bytes=self._opts.max_body_bytes,
+                body, name, content_type=content_type, fetched_at=fetched_at, max_body_bytes=cap
             ),
         )
 
@@ -627,15 +758,16 @@ class Inputs:
         if self.stdin is None:
             yield InputError("stdin", "unreadable", "no stdin available")
             return
-        data = self.stdin.read()
-        self.bytes_read += len(data)
-        kind = sniff(data[:SNIFF_BYTES])
+        # The first SNIFF_BYTES (however a pipe splits them), then the rest as it comes.
+        head = read_capped(self.stdin.read, SNIFF_BYTES - 1)
+        kind = sniff(head)
+        stream = io.BufferedReader(_Counting(self.stdin, self._advance, head=head), CHUNK)
         if kind == "warc":
-            yield from read_warc(io.BytesIO(data), "stdin", len(data), self._opts)
+            yield from read_warc(stream, "stdin", None, self._opts)
         elif kind == "json":
-            yield from read_json_document(data, "stdin", self._opts)
+            yield from read_json_document(stream, "stdin", self._opts)
         else:
-            yield self._single(data, "stdin", kind, self.now())
+            yield self._single(stream, "stdin", kind, self.now())
 
 
 def walk(root: Path) -> Iterator[Path]:
