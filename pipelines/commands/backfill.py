@@ -5,8 +5,8 @@
 
 DirectRunner by default, in this process, with cleaning and enrichment in one worker process
 per CPU beside it (`--cpu-workers N`; `--workers N` for the DirectRunner's own N processes
-instead); any other Beam runner through pass-through options (e.g.
-`--runner=FlinkRunner --flink_master=...`), where the CPU workers default to none. Ends with
+instead); any other Beam runner through options after `--`, passed to Beam untouched (e.g.
+`-- --runner=FlinkRunner --flink_master=...`), where the CPU workers default to none. Ends with
 a summary table built from the pipeline's counters.
 
 The DirectRunner keeps each stage's data in memory, so an `--input` of more than

@@ -5,8 +5,8 @@
 Runners: `prism` (local, the binary built by deploy/local/prism.sh), `flink` (an embedded
 Flink cluster through the Beam Flink job-server jar fetched by deploy/local/flink.sh, or
 `--flink_master=host:port`), `dataflow` (pass Dataflow options through), `direct` (the same
-as prism: Beam's DirectRunner hands streaming jobs to Prism). Extra `--flag=value` options go
-to Beam's PipelineOptions unchanged.
+as prism: Beam's DirectRunner hands streaming jobs to Prism). Options after `--` go to
+Beam's PipelineOptions untouched (`newswire run ... -- --flink_master=host:8081`).
 
 Prints a one-line status (consumer lag per partition, committed offsets) every
 `--status-every` seconds. SIGTERM or Ctrl-C drains: reading stops once every partition is

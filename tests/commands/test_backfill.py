@@ -298,7 +298,7 @@ def test_every_input_item_is_accounted_for_once_over_slices_and_a_rerun_adds_not
         (["--cpu-workers", "3"], 3),
         (["--cpu-workers", "0"], 0),
         (["--workers", "2"], 0),  # the DirectRunner's own processes parallelize
-        (["--runner=FlinkRunner"], 0),
+        (["--", "--runner=FlinkRunner"], 0),
     ],
 )
 def test_cpu_workers_default_to_one_per_cpu_only_for_the_in_process_direct_runner(
@@ -306,11 +306,9 @@ def test_cpu_workers_default_to_one_per_cpu_only_for_the_in_process_direct_runne
 ) -> None:
     import os
 
-    from pipelines.cli import build_parser
+    from pipelines.cli import parse
     from pipelines.commands.backfill import cpu_workers
 
-    args, args.passthrough = build_parser().parse_known_args(
-        ["backfill", "--input", "x", "--output", "o", *argv]
-    )
+    args = parse(["backfill", "--input", "x", "--output", "o", *argv])
     want = len(os.sched_getaffinity(0)) if expected == "cpus" else expected
     assert cpu_workers(args) == want

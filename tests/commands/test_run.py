@@ -20,10 +20,10 @@ import pytest
 def test_cpu_workers_default_to_one_per_cpu_only_for_one_process_runners(
     argv: list[str], expected: object
 ) -> None:
-    from pipelines.cli import build_parser
+    from pipelines.cli import parse
     from pipelines.commands.run import stream_cpu_workers
 
-    args, _ = build_parser().parse_known_args(["run", "--topic", "t", "--output", "o", *argv])
+    args = parse(["run", "--topic", "t", "--output", "o", *argv])
     want = len(os.sched_getaffinity(0)) if expected == "cpus" else expected
     assert stream_cpu_workers(args) == want
 
