@@ -26,6 +26,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from pipelines.commands import UNREACHABLE, USAGE, UsageError
 from pipelines.config import Config
 
 COMMANDS = (
@@ -102,9 +103,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("apache_beam.typehints.native_type_compatibility").setLevel(
         logging.WARNING if not args.verbose else logging.INFO
     )
-    config = Config.from_env(os.environ)
+    from pipelines.io.probes import Unreachable
+
+    try:
+        config = Config.from_env(os.environ)
+    except ValueError as exc:  # e.g. a port that is not a number
+        print(f"newswire: error: invalid NEWSWIRE_* setting: {exc}", file=sys.stderr)
+        return USAGE
     try:
         return int(args.func(args, config) or 0)
+    except UsageError as exc:
+        print(f"newswire {args.command}: error: {exc}", file=sys.stderr)
+        return USAGE
+    except Unreachable as exc:
+        print(f"newswire {args.command}: {exc}", file=sys.stderr)
+        return UNREACHABLE
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

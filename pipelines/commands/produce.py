@@ -9,8 +9,8 @@ skipped; the run goes on. A progress bar with rate and ETA is drawn when stderr 
 (or with --progress); a summary follows at the end (--json prints it on stdout as JSON).
 
 Exit status: 0 when every readable article was delivered, 1 when any delivery failed (or, with
---fail-fast, at the first failure or skipped input), 2 when the producer cannot start,
-130 when interrupted (what was sent is flushed first).
+--fail-fast, at the first failure or skipped input), 3 when the broker or the topic cannot be
+reached (checked first, in seconds), 130 when interrupted (what was sent is flushed first).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import time
 from collections import Counter
 from typing import Any
 
+from pipelines.commands import UNREACHABLE
 from pipelines.config import Config
 
 
@@ -149,6 +150,9 @@ def run(args: argparse.Namespace, config: Config) -> int:
     if args.max_message_bytes:
         kafka = dataclasses.replace(kafka, max_message_bytes=args.max_message_bytes)
     topic = args.topic or kafka.topic
+    from pipelines.io.probes import preflight
+
+    preflight(config, topics=[topic], kafka=kafka)
     settings = ProducerSettings(
         compression=args.compression,
         linger_ms=args.linger_ms,
@@ -177,7 +181,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
         producer.setup()
     except ProducerError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return UNREACHABLE
 
     inputs = Inputs(args.paths, stdin=sys.stdin.buffer, max_body_bytes=config.max_body_bytes)
     show = args.progress if args.progress is not None else sys.stderr.isatty()

@@ -26,6 +26,7 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pipelines.commands import uri_arg
 from pipelines.config import Config
 
 if TYPE_CHECKING:
@@ -52,7 +53,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--topic", help="input topic (default: config)")
-    p.add_argument("--output", required=True, metavar="URI", help="s3://bucket/prefix or folder")
+    p.add_argument(
+        "--output", required=True, type=uri_arg, metavar="URI", help="s3://bucket/prefix or folder"
+    )
     p.add_argument("--runner", choices=["prism", "flink", "direct", "dataflow"], default="prism")
     p.add_argument("--window", type=parse_duration, default=60.0, help="window size, e.g. 60s")
     p.add_argument("--group", help="consumer group (default: config)")
@@ -198,6 +201,11 @@ def stream_cpu_workers(args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
+    from pipelines.io.probes import preflight
+
+    dlq = args.dlq_topic or config.kafka.dlq_topic
+    topics = [args.topic or config.kafka.topic] + ([] if dlq == "none" else [dlq])
+    preflight(config, topics=topics, uris=[args.output], catalog_for=args.output)
     workers = stream_cpu_workers(args)
     if workers == 0:
         return _run(args, config)
