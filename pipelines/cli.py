@@ -9,6 +9,7 @@
     newswire inspect URI               summary of an output folder or bucket prefix
     newswire compact URI --dt DATE     merge a partition's small files, atomically
     newswire replay-dead-letters ...   send fixed-up dead letters back to the topic
+    newswire config                    the effective configuration and where it came from
 
 The configuration is built here once (`Config.from_env`) and passed to every command.
 Unknown flags are errors (exit 2, naming the closest known flag); `run` and `backfill` pass
@@ -39,6 +40,7 @@ COMMANDS = (
     "inspect",
     "replay",
     "compact",
+    "config",
 )
 
 

@@ -32,8 +32,11 @@ from pipelines.config import Config
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("produce", help="send raw articles (files, folders, WARC, stdin) to Kafka")
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders; - reads stdin")
-    p.add_argument("--topic", help="Kafka topic (default: config, raw-articles)")
-    p.add_argument("--bootstrap-servers", help="host:port[,host:port...] (default: config)")
+    p.add_argument("--topic", help="Kafka topic (default: NEWSWIRE_KAFKA_TOPIC or raw-articles)")
+    p.add_argument(
+        "--bootstrap-servers",
+        help="host:port[,host:port...] (default: NEWSWIRE_KAFKA_BOOTSTRAP or 127.0.0.1:9092)",
+    )
     p.add_argument("--compression", choices=("zstd", "lz4", "gzip", "none"), default="zstd")
     p.add_argument("--linger-ms", type=int, default=20, help="batching delay (default 20)")
     p.add_argument("--batch-size", type=int, default=512 * 1024, help="bytes per partition batch")
@@ -43,11 +46,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--max-message-bytes",
         type=int,
-        help="records above this go through the claim check (default: config, 1000000)",
+        help="records above this go through the claim check (default: 1000000)",
     )
     p.add_argument(
         "--claims-uri",
-        help="folder for oversized bodies, <uri>/<article_id>/<sha256> (default: config, "
+        help="folder for oversized bodies, <uri>/<article_id>/<sha256> (default: "
         "NEWSWIRE_CLAIMS_URI, s3://<bucket>/claims; the pipeline reads bodies only from there)",
     )
     p.add_argument("--fail-fast", action="store_true", help="stop at the first failure")

@@ -108,7 +108,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--code", action="append", help="only this error code (repeatable)")
     p.add_argument("--since", type=parse_when, help="failed at or after: date or ISO time")
     p.add_argument("--until", type=parse_when, help="failed before: date or ISO time")
-    p.add_argument("--topic", help="topic to send to (default: config, raw-articles)")
+    p.add_argument(
+        "--topic", help="topic to send to (default: NEWSWIRE_KAFKA_TOPIC or raw-articles)"
+    )
     p.add_argument(
         "--include-text",
         action="store_true",
@@ -117,8 +119,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--limit", type=int, help="replay at most this many")
     p.add_argument(
         "--claims-uri",
-        help="folder for oversized bodies (default: config, NEWSWIRE_CLAIMS_URI, "
-        "s3://<bucket>/claims)",
+        help="folder for oversized bodies (default: NEWSWIRE_CLAIMS_URI, s3://<bucket>/claims)",
     )
     p.add_argument("--dry-run", action="store_true", help="list what would be sent; send none")
     p.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")

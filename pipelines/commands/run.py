@@ -58,14 +58,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--topic", help="input topic (default: config)")
+    p.add_argument("--topic", help="input topic (default: NEWSWIRE_KAFKA_TOPIC or raw-articles)")
     p.add_argument(
         "--output", required=True, type=uri_arg, metavar="URI", help="s3://bucket/prefix or folder"
     )
     p.add_argument("--runner", choices=["prism", "flink", "direct", "dataflow"], default="prism")
     p.add_argument("--window", type=parse_duration, default=60.0, help="window size, e.g. 60s")
-    p.add_argument("--group", help="consumer group (default: config)")
-    p.add_argument("--dlq-topic", help="dead-letter topic (default: config); 'none' to disable")
+    p.add_argument("--group", help="consumer group (default: NEWSWIRE_KAFKA_GROUP or newswire)")
+    p.add_argument(
+        "--dlq-topic",
+        help="dead-letter topic (default: NEWSWIRE_KAFKA_DLQ_TOPIC or raw-articles.dlq); "
+        "'none' to disable",
+    )
     p.add_argument("--near-duplicates", choices=["mark", "drop"], default="mark")
     p.add_argument("--idle-after", type=parse_duration, default=5.0)
     p.add_argument(
