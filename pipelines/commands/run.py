@@ -246,8 +246,9 @@ def stream_cpu_workers(args: argparse.Namespace) -> int:
 def run(args: argparse.Namespace, config: Config) -> int:
     from pipelines.io.probes import preflight
 
-    dlq = args.dlq_topic or config.kafka.dlq_topic
-    topics = [args.topic or config.kafka.topic] + ([] if dlq == "none" else [dlq])
+    # The input topic must exist; the dead-letter topic may be created by the broker when
+    # first written to (auto.create.topics.enable), as the job has always allowed.
+    topics = [args.topic or config.kafka.topic]
     preflight(config, topics=topics, uris=[args.output], catalog_for=args.output)
     workers = stream_cpu_workers(args)
     if workers == 0:
