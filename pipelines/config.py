@@ -112,6 +112,9 @@ class S3Config:
     access_key_id: str | None = None
     secret_access_key: Secret | None = None
     bucket: str = "newswire"
+    # How long a call rides out an outage of the store (connection errors, 5xx) before it
+    # fails: its bundle then fails and the runner retries it; nothing becomes a dead letter.
+    retry_for_s: float = 300.0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "secret_access_key", _secret(self.secret_access_key))
@@ -215,6 +218,7 @@ class Config:
             access_key_id=get("S3_ACCESS_KEY") or ("newswire" if local else None),
             secret_access_key=_from_env(env, "S3_SECRET_KEY", LOCAL_S3_SECRET if local else ""),
             bucket=get("S3_BUCKET") or "newswire",
+            retry_for_s=float(get("S3_RETRY_S") or S3Config.retry_for_s),
         )
         catalog = CatalogConfig(
             uri=get("CATALOG_URI") or f"sqlite:///{stack.cache / 'catalog.db'}",
@@ -263,3 +267,172 @@ def _from_env(env: Mapping[str, str], name: str, default: str = "") -> Secret | 
         path = env[f"{variable}_FILE"]
         return Secret.held(Path(path).read_text(encoding="utf-8").strip(), file=path)
     return Secret(default=default) if default else None
+
+
+@dataclass(frozen=True)
+class Variable:
+    """One NEWSWIRE_* environment variable: `field` is the Config attribute it sets (dotted),
+    empty for a variable only the deploy/local scripts, tests or benchmarks read."""
+
+    name: str
+    field: str
+    doc: str
+    default: str = ""  # Markdown shown instead of the computed default (derived, a path)
+    secret: bool = False
+
+
+# Every NEWSWIRE_* variable: `newswire config` shows the effective values, `newswire config
+# --markdown` the README table (tests/commands/test_config.py keeps both in step with
+# from_env, the scripts and the README).
+VARIABLES: tuple[Variable, ...] = (
+    Variable(
+        "KAFKA_BOOTSTRAP",
+        "kafka.bootstrap_servers",
+        "Kafka bootstrap servers, comma-separated",
+        "`127.0.0.1:$NEWSWIRE_KAFKA_PORT`",
+    ),
+    Variable("KAFKA_TOPIC", "kafka.topic", "topic of raw articles"),
+    Variable(
+        "KAFKA_DLQ_TOPIC", "kafka.dlq_topic", "topic the streaming job also sends dead letters to"
+    ),
+    Variable(
+        "KAFKA_GROUP", "kafka.group_id", "consumer group of the streaming job (lag monitoring)"
+    ),
+    Variable(
+        "KAFKA_SECURITY_PROTOCOL",
+        "kafka.security_protocol",
+        "PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL",
+    ),
+    Variable(
+        "KAFKA_SASL_MECHANISM", "kafka.sasl_mechanism", "PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512"
+    ),
+    Variable("KAFKA_SASL_USERNAME", "kafka.sasl_username", "SASL user"),
+    Variable("KAFKA_SASL_PASSWORD", "kafka.sasl_password", "SASL password", secret=True),
+    Variable(
+        "KAFKA_SASL_PASSWORD_FILE",
+        "",
+        "a file holding the SASL password, instead of the variable (workers read it too)",
+    ),
+    Variable("KAFKA_SSL_CAFILE", "kafka.ssl_cafile", "CA bundle for TLS to the brokers"),
+    Variable(
+        "S3_LOCAL",
+        "",
+        "1: S3 defaults point at the local stack's SeaweedFS (unless AWS_PROFILE is set); "
+        "0: boto3's credential chain",
+        "`1`",
+    ),
+    Variable(
+        "S3_ENDPOINT",
+        "s3.endpoint_url",
+        "S3 endpoint URL (unset: AWS)",
+        "`http://127.0.0.1:$NEWSWIRE_S3_PORT` if local",
+    ),
+    Variable("S3_REGION", "s3.region", "S3 region"),
+    Variable("S3_ACCESS_KEY", "s3.access_key_id", "S3 access key id", "`newswire` if local"),
+    Variable(
+        "S3_SECRET_KEY",
+        "s3.secret_access_key",
+        "S3 secret key",
+        "the local stack's if local",
+        secret=True,
+    ),
+    Variable(
+        "S3_SECRET_KEY_FILE",
+        "",
+        "a file holding the S3 secret key, instead of the variable (workers read it too)",
+    ),
+    Variable("S3_BUCKET", "s3.bucket", "bucket of the local stack and of claim checks"),
+    Variable(
+        "S3_RETRY_S",
+        "s3.retry_for_s",
+        "seconds a storage call rides out an outage before its bundle fails (and is retried)",
+    ),
+    Variable(
+        "CLAIMS_URI",
+        "claims_uri",
+        "where claim-checked bodies go, the only place they are read from",
+        "`s3://$NEWSWIRE_S3_BUCKET/claims`",
+    ),
+    Variable(
+        "CATALOG_URI",
+        "catalog.uri",
+        "SQL catalog (SQLite, PostgreSQL) of the Iceberg tables",
+        "`sqlite:///$NEWSWIRE_CACHE/catalog.db`",
+    ),
+    Variable(
+        "CATALOG",
+        "catalog.name",
+        "a catalog pyiceberg's own configuration defines (REST, Glue, Hive, SQL) instead",
+    ),
+    Variable(
+        "CATALOG_NAMESPACE",
+        "catalog.namespace",
+        "catalog namespace (unset: the output's last path segment)",
+    ),
+    Variable("SPACY_MODEL", "spacy_model", "spaCy model for named entities"),
+    Variable("MAX_BODY_BYTES", "max_body_bytes", "larger raw inputs become dead letters"),
+    Variable(
+        "NEAR_DUP_THRESHOLD",
+        "near_duplicate_threshold",
+        "Jaccard similarity from which an article is a near duplicate",
+    ),
+    Variable(
+        "CACHE", "stack.cache", "downloads, built tools and the default catalog", "`<repo>/.cache`"
+    ),
+    Variable(
+        "STACK_DIR",
+        "stack.dir",
+        "data, logs and pid files of the local stack",
+        "`$NEWSWIRE_CACHE/stack`",
+    ),
+    Variable("KAFKA_PORT", "stack.kafka_port", "local stack: Kafka port"),
+    Variable("S3_PORT", "stack.s3_port", "local stack: SeaweedFS S3 port"),
+    Variable(
+        "WEED_MASTER_PORT",
+        "stack.weed_master_port",
+        "local stack: SeaweedFS master port (and +10000)",
+    ),
+    Variable(
+        "WEED_VOLUME_PORT",
+        "stack.weed_volume_port",
+        "local stack: SeaweedFS volume port (and +10000)",
+    ),
+    Variable(
+        "WEED_FILER_PORT", "stack.weed_filer_port", "local stack: SeaweedFS filer port (and +10000)"
+    ),
+    Variable(
+        "KAFKA_CONTROLLER_PORT",
+        "",
+        "local stack (deploy/local/kafka.sh): KRaft controller port",
+        "`$NEWSWIRE_KAFKA_PORT` + 1",
+    ),
+    Variable(
+        "KAFKA_SASL",
+        "",
+        "local stack (deploy/local/kafka.sh): 1 adds a SASL_PLAINTEXT listener",
+        "`0`",
+    ),
+    Variable(
+        "KAFKA_SASL_PORT",
+        "",
+        "local stack (deploy/local/kafka.sh): SASL listener port, when SASL is on",
+        "`$NEWSWIRE_KAFKA_PORT` + 2",
+    ),
+    Variable("WEED", "", "deploy/local/seaweedfs.sh: the weed binary", "the venv's"),
+    Variable(
+        "PYTHON",
+        "",
+        "deploy/local/prism.sh: the Python whose Beam version Prism is built for",
+        "the venv's",
+    ),
+    Variable(
+        "BEAM_VERSION", "", "deploy/local: Beam version of Prism and the Flink jars", "the venv's"
+    ),
+    Variable(
+        "FLINK_VERSION", "", "deploy/local/flink.sh: Flink version of the job-server jar", "`1.19`"
+    ),
+    Variable("SHARED", "", "make eval / make bench: the shared benchmark data", "`../shared`"),
+    Variable("KEEP_STACK", "", "tests: 1 keeps a stack the tests started running", "`0`"),
+    Variable("CRASH_ITEMS", "", "tests: records of the streaming crash test", "`600`"),
+    Variable("CRASH_KILLS", "", "tests: kills of the streaming crash test", "`3`"),
+)

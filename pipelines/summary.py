@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from pipelines.core.layout import ARTICLES
+
 
 def counters(result: Any) -> dict[tuple[str, str], int]:
     """{(namespace, name): value} summed over every step of a finished pipeline."""
@@ -37,7 +39,7 @@ def summarize_counters(c: dict[tuple[str, str], int], seconds: float) -> dict[st
         + c.get(("decode", "ok"), 0)
         + sum(v for k, v in dead.items() if k.startswith(("read:", "decode:")))
     )
-    written = c.get(("write", "articles_rows"), 0)
+    written = c.get(("write", f"{ARTICLES.folder}_rows"), 0)  # io.sink's counter names
     return {
         "read": read,
         "cleaned": c.get(("clean", "ok"), 0),

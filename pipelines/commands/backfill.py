@@ -5,8 +5,8 @@
 
 DirectRunner by default, in this process, with cleaning and enrichment in one worker process
 per CPU beside it (`--cpu-workers N`; `--workers N` for the DirectRunner's own N processes
-instead); any other Beam runner through pass-through options (e.g.
-`--runner=FlinkRunner --flink_master=...`), where the CPU workers default to none. Ends with
+instead); any other Beam runner through options after `--`, passed to Beam untouched (e.g.
+`-- --runner=FlinkRunner --flink_master=...`), where the CPU workers default to none. Ends with
 a summary table built from the pipeline's counters.
 
 The DirectRunner keeps each stage's data in memory, so an `--input` of more than
@@ -24,6 +24,11 @@ times; for --from-topic the topic and the offset ranges resolved before the run)
 whose digest a snapshot already carries is skipped ("already ingested"): running the same
 backfill again adds nothing. A pipeline that fails commits nothing: its files are orphans
 that no reader sees (`Tables.remove_orphans` deletes them).
+
+Exit status (README, "Exit codes"): 0 done; 1 done with failures: an input named on the
+command line (a file, not a folder's or glob's) that could not be read, or, with
+`--fail-on-dead-letters`, any dead letter; 2 a missing input or a bad URI; 3 the broker, store
+or catalog unreachable (pre-flight).
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from pipelines.commands import FAILED, OK, UsageError, uri_arg
 from pipelines.config import Config, S3Config
 from pipelines.memory import fix_mmap_threshold, release_freed_memory
 
@@ -65,7 +71,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument(
-        "--input", nargs="+", metavar="PATH_OR_GLOB", help="files, folders, globs or s3:// URIs"
+        "--input",
+        nargs="+",
+        type=uri_arg,
+        metavar="PATH_OR_GLOB",
+        help="files, folders, globs or s3:// URIs",
     )
     src.add_argument(
         "--from-topic", metavar="TOPIC", help="read a bounded range of this Kafka topic"
@@ -75,7 +85,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--end", help="range end (exclusive): offset or ISO time (default: end at start)"
     )
     p.add_argument(
-        "--output", required=True, metavar="URI", help="s3://bucket/prefix or a local folder"
+        "--output",
+        required=True,
+        type=uri_arg,
+        metavar="URI",
+        help="s3://bucket/prefix or a local folder",
     )
     p.add_argument("--near-duplicates", choices=["mark", "drop"], default="mark")
     p.add_argument("--threshold", type=float, help="near-duplicate Jaccard threshold")
@@ -93,6 +107,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         default=FILES_PER_RUN,
         help="split a larger --input into runs of this many files, so memory does not grow "
         "with the input (0: one run)",
+    )
+    p.add_argument(
+        "--fail-on-dead-letters",
+        action="store_true",
+        help="exit 1 when any record became a dead letter (default: only an unreadable input "
+        "named on the command line does)",
     )
     p.add_argument("--no-summary", action="store_true")
     p.set_defaults(func=run, accepts_passthrough=True)
@@ -202,15 +222,24 @@ def pipeline_options(args: argparse.Namespace) -> PipelineOptions:
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
+    from pipelines.io.probes import preflight
+
+    preflight(
+        config,
+        topics=[args.from_topic] if args.from_topic else [],
+        uris=[*(args.input or []), args.output],
+        catalog_for=args.output,
+    )
+    files = input_files(args.input, config.s3) if args.input else None
     workers = cpu_workers(args)
     if workers == 0:
-        return _run(args, config)
+        return _run(args, config, files)
     from pipelines.transforms.pools import POOLS
 
     # One pool for every slice of a large input, started before Beam is imported.
     start_cpu_workers(workers, config)
     try:
-        return _run(args, config)
+        return _run(args, config, files)
     finally:
         POOLS.release(workers)
 
@@ -262,7 +291,51 @@ def plan_ranges(config: Config, topic: str, start: Any, end: Any) -> list[Offset
         planner.teardown()
 
 
-def _run(args: argparse.Namespace, config: Config) -> int:
+def _is_glob(pattern: str) -> bool:
+    return any(c in pattern for c in "*?[")
+
+
+def input_files(patterns: list[str], s3: S3Config) -> list[str]:
+    """The files of --input, in order; UsageError for a path that does not exist, or a glob
+    or s3:// prefix that names no input file (an existing empty folder is not an error)."""
+    from pipelines.io.files import list_input_files
+
+    files: list[str] = []
+    for pattern in patterns:
+        local = not pattern.startswith("s3://")
+        if local and not _is_glob(pattern) and not os.path.exists(pattern):
+            raise UsageError(f"--input {pattern}: no such file or folder")
+        found = list_input_files([pattern], s3)
+        if not found and not (local and os.path.isdir(pattern)):
+            raise UsageError(f"--input {pattern}: matches no input file")
+        files.extend(found)
+    return files
+
+
+def named_inputs(patterns: list[str]) -> set[str]:
+    """The inputs named one by one (a file or an s3:// object, not a folder, glob or prefix
+    listing): one that cannot be read fails the backfill (exit 1)."""
+    return {
+        p for p in patterns if not _is_glob(p) and (p.startswith("s3://") or not os.path.isdir(p))
+    }
+
+
+def unread_sources(tables: Tables, written: list[str]) -> dict[str, str]:
+    """{source: "code: message"} of the "read" dead letters among a run's written files:
+    whole inputs that could not be read (records inside a file have sources of their own)."""
+    from pipelines.io.parquet import from_parquet_bytes
+    from pipelines.io.runs import files_by_table
+
+    failed: dict[str, str] = {}
+    for key in files_by_table(written).get("dead_letter", []):
+        for row in from_parquet_bytes(tables.store.get(key)):
+            if row["step"] == "read":
+                failed[row["source"]] = f"{row['error_code']}: {row['error_message']}"
+    return failed
+
+
+def _run(args: argparse.Namespace, config: Config, files: list[str] | None) -> int:
+    """The backfill of `files` (the listed --input), or of the --from-topic range."""
     # Slice after slice, large freed buffers must go back to the system (pipelines.memory).
     fix_mmap_threshold()
     from pipelines.io.loopback import bind_loopback
@@ -275,10 +348,8 @@ def _run(args: argparse.Namespace, config: Config) -> int:
     # (files of the run, or None: the source as given; the run's input digest)
     slices: list[tuple[list[str] | None, str]] = []
     ranges: list[OffsetRange] = []
-    if args.input:
-        from pipelines.io.files import list_input_files
-
-        files = list_input_files(args.input, config.s3)
+    unread: dict[str, str] = {}
+    if files is not None:
         n = args.files_per_run if args.files_per_run > 0 else max(len(files), 1)
         slices = [(part, file_digest(part, config.s3)) for part in _chunks(files, n)]
         if not slices:  # nothing listed: the reader reports the inputs as given
@@ -301,15 +372,24 @@ def _run(args: argparse.Namespace, config: Config) -> int:
                 continue
             if len(slices) > 1:
                 print(f"{what}: {len(files_of_run or [])} files", file=sys.stderr)
-            counters = _run_and_commit(args, config, settings, tables, files_of_run, ranges, digest)
+            counters, failed = _run_and_commit(
+                args, config, settings, tables, files_of_run, ranges, digest
+            )
             totals = add_counters(totals, counters)
+            unread.update(failed)
             release_freed_memory()  # before the next slice: its peak should not stack on this one
     finally:
         tables.close()
     summary = summarize_counters(totals, time.monotonic() - started)
     if not args.no_summary:
         print_summary(summary, settings.output_uri)
-    return 0
+    named = sorted(named_inputs(args.input or []) & set(unread))
+    for source in named:
+        print(f"error: could not read {source} ({unread[source]})", file=sys.stderr)
+    if args.fail_on_dead_letters and summary["dead_letters"]:
+        print(f"{summary['dead_letters']} dead letters (--fail-on-dead-letters)", file=sys.stderr)
+        return FAILED
+    return FAILED if named else OK
 
 
 def _chunks(files: list[str], n: int) -> Iterator[list[str]]:
@@ -325,8 +405,9 @@ def _run_and_commit(
     files: list[str] | None,
     ranges: list[OffsetRange],
     digest: str,
-) -> dict[tuple[str, str], int]:
-    """One pipeline run, then one commit of every file it wrote, tagged with its input."""
+) -> tuple[dict[tuple[str, str], int], dict[str, str]]:
+    """One pipeline run, then one commit of every file it wrote, tagged with its input; its
+    counters and the inputs it could not read (`unread_sources`)."""
     from pipelines.io.index import index_files
     from pipelines.io.runs import files_by_table, read_run, run_key
 
@@ -335,7 +416,7 @@ def _run_and_commit(
     written = read_run(tables.store, run_id)
     tables.commit(files_by_table(written), summary={INPUT_DIGEST: digest}, commit_id=run_id)
     tables.store.delete(run_key(run_id))
-    return counters
+    return counters, unread_sources(tables, written)
 
 
 def _run_pipeline(

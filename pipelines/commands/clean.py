@@ -93,6 +93,13 @@ def clean_records(paths: list[str], config: Config, now: Any = None) -> Iterator
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
+    import os
+
+    from pipelines.commands import UsageError
+
+    for path in args.paths:
+        if path != "-" and not os.path.exists(path):
+            raise UsageError(f"{path}: no such file or folder")
     failed = total = 0
     rows = []
     for record in clean_records(args.paths, config):

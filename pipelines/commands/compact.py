@@ -27,7 +27,8 @@ exceed the longest a commit can take (files are written before they are committe
 safe value; never use 0 while anything writes to the output. Both are off by default.
 
 Exit status: 0 when done or nothing to do, 1 when a group could not be committed (raced, or a
-file with columns the current schema lacks), 2 on bad arguments.
+file with columns the current schema lacks), 2 on bad arguments, 3 when the store or the
+catalog cannot be reached.
 """
 
 from __future__ import annotations
@@ -36,7 +37,6 @@ import argparse
 import json
 import math
 import re
-import sys
 import time
 import uuid
 from collections.abc import Mapping, Sequence
@@ -44,6 +44,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from pipelines.commands import uri_arg
 from pipelines.config import Config
 
 TABLES = ("articles", "duplicates", "dead_letter", "fingerprints")
@@ -93,7 +94,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("uri", help="output URI given to run/backfill (s3://bucket/prefix or folder)")
+    p.add_argument(
+        "uri", type=uri_arg, help="output URI given to run/backfill (s3://bucket/prefix or folder)"
+    )
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument(
         "--dt", nargs="+", type=parse_day, metavar="DATE", help="YYYY-MM-DD (one or more)"
@@ -401,12 +404,11 @@ def _print(report: Report) -> None:
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
+    from pipelines.io.probes import preflight
     from pipelines.io.tables import Tables
 
     uri = args.uri.rstrip("/")
-    if "://" in uri and not uri.startswith(("s3://", "file://")):
-        print(f"error: unsupported output URI scheme: {uri}", file=sys.stderr)
-        return 2
+    preflight(config, uris=[uri], catalog_for=uri)
     # A dry run creates nothing (a missing table has nothing to merge); a real run brings the
     # tables to the current schemas first, which the merged files are written in.
     tables = Tables(uri, config.catalog, config.s3, create=not args.dry_run)

@@ -12,13 +12,16 @@ import json
 from collections import Counter
 from typing import Any
 
+from pipelines.commands import uri_arg
 from pipelines.config import Config
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("inspect", help="summarize an output folder or s3:// prefix")
     p.add_argument(
-        "uri", help="s3://bucket/prefix or local folder given to backfill/run as --output"
+        "uri",
+        type=uri_arg,
+        help="s3://bucket/prefix or local folder given to backfill/run as --output",
     )
     p.add_argument("--top", type=int, default=10)
     p.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -81,8 +84,10 @@ def report(
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
+    from pipelines.io.probes import preflight
     from pipelines.io.scan import output_tables
 
+    preflight(config, uris=[args.uri], catalog_for=args.uri)
     with output_tables(args.uri, config) as tables:
         result = report(
             read_kind(tables, "articles"),

@@ -9,8 +9,8 @@ skipped; the run goes on. A progress bar with rate and ETA is drawn when stderr 
 (or with --progress); a summary follows at the end (--json prints it on stdout as JSON).
 
 Exit status: 0 when every readable article was delivered, 1 when any delivery failed (or, with
---fail-fast, at the first failure or skipped input), 2 when the producer cannot start,
-130 when interrupted (what was sent is flushed first).
+--fail-fast, at the first failure or skipped input), 3 when the broker or the topic cannot be
+reached (checked first, in seconds), 130 when interrupted (what was sent is flushed first).
 """
 
 from __future__ import annotations
@@ -25,14 +25,18 @@ import time
 from collections import Counter
 from typing import Any
 
+from pipelines.commands import UNREACHABLE
 from pipelines.config import Config
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("produce", help="send raw articles (files, folders, WARC, stdin) to Kafka")
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders; - reads stdin")
-    p.add_argument("--topic", help="Kafka topic (default: config, raw-articles)")
-    p.add_argument("--bootstrap-servers", help="host:port[,host:port...] (default: config)")
+    p.add_argument("--topic", help="Kafka topic (default: NEWSWIRE_KAFKA_TOPIC or raw-articles)")
+    p.add_argument(
+        "--bootstrap-servers",
+        help="host:port[,host:port...] (default: NEWSWIRE_KAFKA_BOOTSTRAP or 127.0.0.1:9092)",
+    )
     p.add_argument("--compression", choices=("zstd", "lz4", "gzip", "none"), default="zstd")
     p.add_argument("--linger-ms", type=int, default=20, help="batching delay (default 20)")
     p.add_argument("--batch-size", type=int, default=512 * 1024, help="bytes per partition batch")
@@ -42,11 +46,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--max-message-bytes",
         type=int,
-        help="records above this go through the claim check (default: config, 1000000)",
+        help="records above this go through the claim check (default: 1000000)",
     )
     p.add_argument(
         "--claims-uri",
-        help="folder for oversized bodies, <uri>/<article_id>/<sha256> (default: config, "
+        help="folder for oversized bodies, <uri>/<article_id>/<sha256> (default: "
         "NEWSWIRE_CLAIMS_URI, s3://<bucket>/claims; the pipeline reads bodies only from there)",
     )
     p.add_argument("--fail-fast", action="store_true", help="stop at the first failure")
@@ -149,6 +153,9 @@ def run(args: argparse.Namespace, config: Config) -> int:
     if args.max_message_bytes:
         kafka = dataclasses.replace(kafka, max_message_bytes=args.max_message_bytes)
     topic = args.topic or kafka.topic
+    from pipelines.io.probes import preflight
+
+    preflight(config, topics=[topic], kafka=kafka)
     settings = ProducerSettings(
         compression=args.compression,
         linger_ms=args.linger_ms,
@@ -177,7 +184,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
         producer.setup()
     except ProducerError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return UNREACHABLE
 
     inputs = Inputs(args.paths, stdin=sys.stdin.buffer, max_body_bytes=config.max_body_bytes)
     show = args.progress if args.progress is not None else sys.stderr.isatty()

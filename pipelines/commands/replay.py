@@ -31,7 +31,7 @@ Replaying is safe to repeat: a replayed article that the output already holds is
 error_code). Dead letters are not removed: pass `--since` to replay only newer ones.
 
 Exit status: 0 when everything selected was sent (or with --dry-run), 1 when a send failed,
-2 when the producer cannot start.
+3 when the broker, the topic, the store or the catalog cannot be reached (checked first).
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from pipelines.commands import UNREACHABLE, uri_arg
 from pipelines.config import Config
 from pipelines.core.errors import ArticleError
 from pipelines.core.records import RAW_TRUNCATE_BYTES, RawArticle, raw_article_from_avro
@@ -100,12 +101,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("uri", help="output URI given to run/backfill (s3://bucket/prefix or folder)")
+    p.add_argument(
+        "uri", type=uri_arg, help="output URI given to run/backfill (s3://bucket/prefix or folder)"
+    )
     p.add_argument("--step", action="append", help="only this step (repeatable)")
     p.add_argument("--code", action="append", help="only this error code (repeatable)")
     p.add_argument("--since", type=parse_when, help="failed at or after: date or ISO time")
     p.add_argument("--until", type=parse_when, help="failed before: date or ISO time")
-    p.add_argument("--topic", help="topic to send to (default: config, raw-articles)")
+    p.add_argument(
+        "--topic", help="topic to send to (default: NEWSWIRE_KAFKA_TOPIC or raw-articles)"
+    )
     p.add_argument(
         "--include-text",
         action="store_true",
@@ -114,8 +119,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--limit", type=int, help="replay at most this many")
     p.add_argument(
         "--claims-uri",
-        help="folder for oversized bodies (default: config, NEWSWIRE_CLAIMS_URI, "
-        "s3://<bucket>/claims)",
+        help="folder for oversized bodies (default: NEWSWIRE_CLAIMS_URI, s3://<bucket>/claims)",
     )
     p.add_argument("--dry-run", action="store_true", help="list what would be sent; send none")
     p.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")
@@ -249,14 +253,17 @@ _MAX_LISTED = 50  # skipped rows listed one by one; the rest are only counted
 def run(args: argparse.Namespace, config: Config) -> int:
     from pipelines.core import schemas
     from pipelines.core.avro import SingleObjectCodec
+    from pipelines.io.probes import preflight
     from pipelines.io.scan import output_tables
 
     topic = args.topic or config.kafka.topic
+    topics = [] if args.dry_run else [topic]
+    preflight(config, topics=topics, uris=[args.uri], catalog_for=args.uri)
     codec = SingleObjectCodec(schemas.versions(schemas.RAW_ARTICLE))
     tally = Tally()
     sender = None if args.dry_run else _Sender(topic, args, config)
     if sender is not None and not sender.start():
-        return 2
+        return UNREACHABLE
     stack = ExitStack()
     listed = 0
     try:

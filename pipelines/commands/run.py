@@ -5,27 +5,34 @@
 Runners: `prism` (local, the binary built by deploy/local/prism.sh), `flink` (an embedded
 Flink cluster through the Beam Flink job-server jar fetched by deploy/local/flink.sh, or
 `--flink_master=host:port`), `dataflow` (pass Dataflow options through), `direct` (the same
-as prism: Beam's DirectRunner hands streaming jobs to Prism). Extra `--flag=value` options go
-to Beam's PipelineOptions unchanged.
+as prism: Beam's DirectRunner hands streaming jobs to Prism). Options after `--` go to
+Beam's PipelineOptions untouched (`newswire run ... -- --flink_master=host:8081`).
 
 Prints a one-line status (consumer lag per partition, committed offsets) every
-`--status-every` seconds. SIGTERM or Ctrl-C drains: reading stops once every partition is
-caught up, the open windows are written and their offsets committed, then it exits.
+`--status-every` seconds. `--metrics-port N` serves Prometheus metrics on
+http://127.0.0.1:N/metrics (`--metrics-host` to listen elsewhere), `/healthz` and `/ready`
+(io.metrics; docs/operations.md lists them). SIGTERM or Ctrl-C drains: reading stops once
+every partition is caught up, the open windows are written and their offsets committed, then
+it exits.
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
 import logging
 import signal
 import sys
 import tempfile
+import threading
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pipelines.commands import uri_arg
 from pipelines.config import Config
 
 if TYPE_CHECKING:
@@ -51,12 +58,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--topic", help="input topic (default: config)")
-    p.add_argument("--output", required=True, metavar="URI", help="s3://bucket/prefix or folder")
+    p.add_argument("--topic", help="input topic (default: NEWSWIRE_KAFKA_TOPIC or raw-articles)")
+    p.add_argument(
+        "--output", required=True, type=uri_arg, metavar="URI", help="s3://bucket/prefix or folder"
+    )
     p.add_argument("--runner", choices=["prism", "flink", "direct", "dataflow"], default="prism")
     p.add_argument("--window", type=parse_duration, default=60.0, help="window size, e.g. 60s")
-    p.add_argument("--group", help="consumer group (default: config)")
-    p.add_argument("--dlq-topic", help="dead-letter topic (default: config); 'none' to disable")
+    p.add_argument("--group", help="consumer group (default: NEWSWIRE_KAFKA_GROUP or newswire)")
+    p.add_argument(
+        "--dlq-topic",
+        help="dead-letter topic (default: NEWSWIRE_KAFKA_DLQ_TOPIC or raw-articles.dlq); "
+        "'none' to disable",
+    )
     p.add_argument("--near-duplicates", choices=["mark", "drop"], default="mark")
     p.add_argument("--idle-after", type=parse_duration, default=5.0)
     p.add_argument(
@@ -83,6 +96,24 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="beam-sdks-java-io-expansion-service jar for --kafka-source java",
     )
     p.add_argument("--status-every", type=parse_duration, default=10.0)
+    p.add_argument(
+        "--metrics-port",
+        type=int,
+        metavar="N",
+        help="serve Prometheus /metrics, /healthz and /ready on this port (default: off)",
+    )
+    p.add_argument(
+        "--metrics-host",
+        default="127.0.0.1",
+        help="address the metrics port listens on (default: 127.0.0.1)",
+    )
+    p.add_argument(
+        "--ready-max-commit-age",
+        type=parse_duration,
+        metavar="DURATION",
+        help="/ready fails when records wait and nothing was committed for this long "
+        "(default: 3 windows, at least 60s)",
+    )
     p.add_argument("--timeout", type=parse_duration, help="drain and exit after this long")
     p.set_defaults(func=run, accepts_passthrough=True)
 
@@ -121,28 +152,43 @@ class _LagProbe:
     def __init__(self, config: Config, topic: str, group: str) -> None:
         self.config, self.topic, self.group = config, topic, group
         self.consumer: Any = None
+        self.lock = threading.Lock()  # the status line and the metrics server share it
 
-    def __call__(self) -> str:
+    def lags(self) -> dict[int, int]:
+        """{partition: lag}; raises KafkaError (and reconnects next time) when it cannot."""
         from kafka import KafkaConsumer
         from kafka.errors import KafkaError
 
         from pipelines.io.kafka_stream import group_lag
 
+        with self.lock:
+            try:
+                if self.consumer is None:
+                    self.consumer = KafkaConsumer(
+                        **self.config.kafka.client_kwargs(),
+                        group_id=self.group,
+                        enable_auto_commit=False,
+                    )
+                return group_lag(self.consumer, self.topic)
+            except KafkaError:
+                self._close()  # a fresh connection next time (a broker restart)
+                raise
+
+    def __call__(self) -> str:
+        from kafka.errors import KafkaError
+
         try:
-            if self.consumer is None:
-                self.consumer = KafkaConsumer(
-                    **self.config.kafka.client_kwargs(),
-                    group_id=self.group,
-                    enable_auto_commit=False,
-                )
-            lags = group_lag(self.consumer, self.topic)
+            lags = self.lags()
         except KafkaError as exc:
-            self.close()  # a fresh connection for the next line (a broker restart)
             return f"lag unknown ({exc})"
         detail = " ".join(f"p{p}={lag}" for p, lag in lags.items())
         return f"lag={sum(lags.values())} ({detail})"
 
     def close(self) -> None:
+        with self.lock:
+            self._close()
+
+    def _close(self) -> None:
         if self.consumer is not None:
             consumer, self.consumer = self.consumer, None
             consumer.close(autocommit=False)
@@ -198,6 +244,12 @@ def stream_cpu_workers(args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
+    from pipelines.io.probes import preflight
+
+    # The input topic must exist; the dead-letter topic may be created by the broker when
+    # first written to (auto.create.topics.enable), as the job has always allowed.
+    topics = [args.topic or config.kafka.topic]
+    preflight(config, topics=topics, uris=[args.output], catalog_for=args.output)
     workers = stream_cpu_workers(args)
     if workers == 0:
         return _run(args, config)
@@ -281,17 +333,19 @@ def _run(args: argparse.Namespace, config: Config) -> int:
     signal.signal(signal.SIGTERM, drain)
     signal.signal(signal.SIGINT, drain)
 
+    lag = _LagProbe(config, topic, group)
+    job: dict[str, Any] = {}  # the running job, once submitted
+    stop_metrics = _serve_metrics(args, config, topic, lag, job) if args.metrics_port else None
     options = PipelineOptions(runner_flags(args, config))
     p = beam.Pipeline(options=options)
     _ = p | "StreamArticles" >> StreamArticles(settings)
     started = time.monotonic()
-    result = p.run()
+    result = job["result"] = p.run()
     print(
         f"newswire run: {topic} -> {pipeline_settings.output_uri} ({args.runner})", file=sys.stderr
     )
     next_status = started + args.status_every
     drain_started: float | None = None
-    lag = _LagProbe(config, topic, group)
     try:
         while str(result.state).split(".")[-1] not in TERMINAL:
             time.sleep(0.5)
@@ -321,5 +375,40 @@ def _run(args: argparse.Namespace, config: Config) -> int:
         )
     finally:
         stop_file.unlink(missing_ok=True)
+        if stop_metrics is not None:
+            stop_metrics()
         lag.close()
     return 0 if state in ("DONE", "DRAINED", "CANCELLED") else 1
+
+
+def _serve_metrics(
+    args: argparse.Namespace, config: Config, topic: str, lag: _LagProbe, job: dict[str, Any]
+) -> Any:
+    """Start the metrics server (io.metrics) for the job that `job["result"]` will hold;
+    returns its stop(). A port that cannot be bound is a usage error, before the job starts."""
+    from pipelines.commands import UsageError
+    from pipelines.io import metrics, probes
+    from pipelines.transforms.pools import POOLS
+
+    def read() -> metrics.Snapshot:
+        result = job.get("result")
+        return metrics.snapshot(metrics.job_metrics(result)) if result else metrics.Snapshot()
+
+    def broker() -> None:
+        probes.kafka_topics(config.kafka, timeout=3.0)
+
+    checks: list[Callable[[], None]] = [broker]
+    for bucket in probes.buckets_of([args.output]):
+        checks.append(functools.partial(probes.check_bucket, config.s3, bucket, 3.0))
+    collector = metrics.JobCollector(read, lag.lags, lambda: POOLS.restarts, topic)
+    max_age = args.ready_max_commit_age or max(3 * args.window, 60.0)
+    readiness = metrics.Readiness(checks, collector, max_age)
+    try:
+        stop = metrics.serve(args.metrics_host, args.metrics_port, collector, readiness)
+    except OSError as exc:
+        raise UsageError(
+            f"--metrics-port {args.metrics_port} on {args.metrics_host}: {exc.strerror or exc}"
+        ) from exc
+    where = f"http://{args.metrics_host}:{args.metrics_port}"
+    print(f"newswire run: metrics on {where}/metrics, {where}/ready", file=sys.stderr)
+    return stop

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from pipelines.commands import FAILED, OK, UNREACHABLE
 from pipelines.config import Config
 
 
@@ -36,7 +37,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
         statuses = stack.up(config) if args.action == "up" else stack.status(config)
     except stack.StackError as exc:
         print(f"error: {exc}")
-        return 1
+        return FAILED
     info = stack.describe(config, show_secrets=args.show_secrets)
     if args.json:
         print(json.dumps({"services": [s.__dict__ for s in statuses], "endpoints": info}))
@@ -48,4 +49,4 @@ def run(args: argparse.Namespace, config: Config) -> int:
             print()
             for key, value in info.items():
                 print(f"{key:<22} {value}")
-    return 0 if all(s.healthy for s in statuses) else 1
+    return OK if all(s.healthy for s in statuses) else UNREACHABLE

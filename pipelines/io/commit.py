@@ -69,6 +69,7 @@ class _CommitWindowFn(beam.DoFn):
         self.commits = Metrics.counter("commit", "commits")
         self.records = Metrics.counter("commit", "records_committed")
         self.latency = Metrics.distribution("commit", "commit_ms")
+        self.last_commit = Metrics.gauge("commit", "last_commit_unix_ms")
 
     def setup(self) -> None:
         self.tables = Tables(self.output_uri, self.catalog, self.s3)
@@ -117,6 +118,7 @@ class _CommitWindowFn(beam.DoFn):
                 files, summary, stream=(self.group, new, state.commit_id), commit_id=new.commit_id
             )
         self.latency.update(int((time.monotonic() - started) * 1000))
+        self.last_commit.set(int(time.time() * 1000))
         self.commits.inc()
         self.records.inc(len(ranges))
         yield new.frontier()

@@ -43,6 +43,28 @@ def split_s3_uri(uri: str) -> tuple[str, str]:
     return parsed.netloc, parsed.path.strip("/")
 
 
+_SCHEMES = ("s3", "s3a", "s3n", "gs", "gcs", "file", "http", "https", "abfs", "abfss", "hdfs")
+
+
+def check_uri(uri: str) -> str:
+    """`uri` if it is an s3://bucket[/prefix] URI, a file:// URI or a local path; ValueError
+    for a malformed or unsupported one (`s3:/bucket`, `S3://b`, `gs://b`), which would
+    otherwise be taken for a local folder name."""
+    scheme, colon, rest = uri.partition(":")
+    if not colon or scheme.lower() not in _SCHEMES:
+        return uri  # a local path (a colon elsewhere is part of a file name)
+    if scheme == "s3" and rest.startswith("//"):
+        if not urlparse(uri).netloc:
+            raise ValueError(f"no bucket in {uri!r} (s3://bucket/prefix)")
+        return uri
+    if scheme == "file" and rest.startswith("//"):
+        return uri
+    if rest.startswith("//") and scheme.lower() not in ("s3", "file"):
+        raise ValueError(f"unsupported URI scheme in {uri!r}: use s3://bucket/prefix or a path")
+    fixed = f"{scheme.lower()}://{rest.lstrip('/')}"
+    raise ValueError(f"malformed URI {uri!r}: did you mean {fixed!r}?")
+
+
 _SESSION_LOCK = threading.Lock()
 
 
@@ -270,7 +292,7 @@ def open_store(uri: str, s3: S3Config, client: Any | None = None) -> ObjectStore
     """A store rooted at `uri`: `s3://bucket/prefix` or a local folder path."""
     if uri.startswith("s3://"):
         bucket, prefix = split_s3_uri(uri)
-        return S3Store(bucket, prefix, client or make_s3_client(s3))
+        return S3Store(bucket, prefix, client or make_s3_client(s3), retry_for_s=s3.retry_for_s)
     if "://" in uri and not uri.startswith("file://"):
         raise ValueError(f"unsupported output URI scheme: {uri}")
     return LocalStore(Path(uri.removeprefix("file://")))

@@ -156,9 +156,9 @@ class Tables:
         catalog: CatalogConfig,
         s3: S3Config,
         create: bool = True,
-        retry_for_s: float = 300.0,
+        retry_for_s: float | None = None,
     ) -> None:
-        self.retry_for_s = retry_for_s
+        self.retry_for_s = s3.retry_for_s if retry_for_s is None else retry_for_s
         self.output_uri = output_uri.rstrip("/")
         self.location = _location(self.output_uri)
         self.namespace = namespace_for(self.output_uri, catalog.namespace)

@@ -54,6 +54,7 @@ class SharedPools:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._pools: dict[int, tuple[ProcessPoolExecutor, int, Warm]] = {}
+        self.restarts = 0  # broken pools replaced in this process (a metric of `newswire run`)
 
     def acquire(self, workers: int, warm: Warm = ()) -> None:
         with self._lock:
@@ -82,6 +83,7 @@ class SharedPools:
             pool, users, warm = self._pools[workers]
             if pool is broken:
                 self._pools[workers] = (self._new(workers, warm), users, warm)
+                self.restarts += 1
         broken.shutdown(wait=False, cancel_futures=True)
 
     @staticmethod

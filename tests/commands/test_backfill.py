@@ -298,7 +298,7 @@ def test_every_input_item_is_accounted_for_once_over_slices_and_a_rerun_adds_not
         (["--cpu-workers", "3"], 3),
         (["--cpu-workers", "0"], 0),
         (["--workers", "2"], 0),  # the DirectRunner's own processes parallelize
-        (["--runner=FlinkRunner"], 0),
+        (["--", "--runner=FlinkRunner"], 0),
     ],
 )
 def test_cpu_workers_default_to_one_per_cpu_only_for_the_in_process_direct_runner(
@@ -306,11 +306,38 @@ def test_cpu_workers_default_to_one_per_cpu_only_for_the_in_process_direct_runne
 ) -> None:
     import os
 
-    from pipelines.cli import build_parser
+    from pipelines.cli import parse
     from pipelines.commands.backfill import cpu_workers
 
-    args, args.passthrough = build_parser().parse_known_args(
-        ["backfill", "--input", "x", "--output", "o", *argv]
-    )
+    args = parse(["backfill", "--input", "x", "--output", "o", *argv])
     want = len(os.sched_getaffinity(0)) if expected == "cpus" else expected
     assert cpu_workers(args) == want
+
+
+def test_exit_status_fails_on_an_unreadable_named_input_and_on_dead_letters_when_asked(
+    tmp_path: Path,
+) -> None:
+    """0: done (a folder's unreadable file is a dead letter, not a failure); 1: a file named
+    on the command line could not be read, or --fail-on-dead-letters and a dead letter."""
+    corpus = tmp_path / "corpus"
+    _generate(corpus, 3, 5, "--malformed", "0")
+    page = next(p for p in sorted(corpus.rglob("*.txt")))
+    empty = corpus / "empty.html"
+    empty.write_bytes(b"")
+
+    def backfill(name: str, *argv: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "pipelines.cli", "backfill", *argv,
+             "--output", str(tmp_path / name), "--cpu-workers", "0", "--no-summary"],
+            capture_output=True, text=True, timeout=900, stdin=subprocess.DEVNULL,
+            env=_env(tmp_path),
+        )  # fmt: skip
+
+    folder = backfill("a", "--input", str(corpus))
+    assert folder.returncode == 0, folder.stderr[-3000:]
+    strict = backfill("b", "--input", str(corpus), "--fail-on-dead-letters")
+    assert strict.returncode == 1, strict.stderr[-3000:]
+    assert "dead letters (--fail-on-dead-letters)" in strict.stderr
+    named = backfill("c", "--input", str(page), str(empty))
+    assert named.returncode == 1, named.stderr[-3000:]
+    assert f"error: could not read {empty} (empty:" in named.stderr

@@ -75,3 +75,10 @@ def test_sample_acceptance(capsys: pytest.CaptureFixture[str]) -> None:
     assert "Shehzad Ahmad Khan" in people
     assert {"Shanghai", "Taizhou"} <= places
     assert {"PK", "CN"} <= set(record["countries"])
+
+
+def test_a_missing_path_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["clean", str(tmp_path / "nope.html")]) == 2
+    assert "nope.html: no such file or folder" in capsys.readouterr().err

@@ -126,9 +126,13 @@ def test_bad_arguments_exit_2(tmp_path: Path, extra: list[str]) -> None:
     assert exc.value.code == 2
 
 
-def test_unsupported_uri_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["compact", "gs://bucket/news", "--dt", "2024-10-02"]) == 2
-    assert "unsupported" in capsys.readouterr().err
+@pytest.mark.parametrize("uri", ["gs://bucket/news", "s3:/bucket/news"])
+def test_unsupported_or_malformed_uri_exits_2(uri: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["compact", uri, "--dt", "2024-10-02"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "unsupported" in err or "did you mean" in err
 
 
 @pytest.mark.integration

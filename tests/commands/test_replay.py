@@ -316,7 +316,7 @@ def test_replay_to_a_missing_topic_fails_cleanly(
 ) -> None:
     out = _folder(tmp_path)
     missing = f"no-such-topic-{uuid.uuid4().hex[:8]}"
-    assert main(["replay-dead-letters", str(out), "--topic", missing]) == 2
+    assert main(["replay-dead-letters", str(out), "--topic", missing]) == 3
     assert "does not exist" in capsys.readouterr().err
 
 

@@ -350,16 +350,16 @@ def test_compose_ports_are_loopback_only() -> None:
 
 
 def test_compose_commands_match_the_cli() -> None:
-    from pipelines.cli import build_parser
+    from pipelines.cli import parse
 
-    parser = build_parser()
     services = _compose()["services"]
     runs = 0
     for name, service in services.items():
         image = service.get("image", "")
         if image.startswith("newswire-pipeline"):
             if service.get("entrypoint") == ["newswire"]:
-                args, extra = parser.parse_known_args(service["command"])
+                args = parse(service["command"])  # exits 2 on an unknown flag
+                extra = args.passthrough
                 if args.command == "run":
                     runs += 1
                     assert all(e.startswith("--") and "=" in e for e in extra), extra
@@ -579,3 +579,30 @@ def test_kustomize_builds() -> None:
     assert proc.returncode == 0, proc.stderr
     docs = [d for d in yaml.safe_load_all(proc.stdout) if d]
     assert {d["kind"] for d in docs} == set(API_VERSIONS) - {"Secret"}
+
+
+# --- monitoring ----------------------------------------------------------------------------
+
+
+def test_alert_rules_and_scrapes_use_metrics_the_job_exports() -> None:
+    """deploy/compose/alerts.yml names only metrics `newswire run --metrics-port` serves, and
+    Prometheus scrapes the port the compose pipeline listens on."""
+    from prometheus_client import CollectorRegistry, generate_latest
+
+    from pipelines.io import metrics
+
+    registry = CollectorRegistry()
+    registry.register(metrics.JobCollector(metrics.Snapshot, lambda: {0: 0}, lambda: 0, "t"))
+    exported = set(re.findall(r"^# TYPE (newswire_\w+)", generate_latest(registry).decode(), re.M))
+    exported |= {f"{name}_total" for name in exported}  # counters' sample names
+    rules = yaml.safe_load((DEPLOY / "compose" / "alerts.yml").read_text())
+    exprs = [r["expr"] for g in rules["groups"] for r in g["rules"]]
+    used = {name for e in exprs for name in re.findall(r"newswire_\w+", e)}
+    assert used and used <= exported, used - exported
+    scrape = yaml.safe_load((DEPLOY / "compose" / "prometheus.yml").read_text())
+    targets = [t for job in scrape["scrape_configs"] for c in job["static_configs"]
+               for t in c["targets"]]  # fmt: skip
+    command = _compose()["services"]["pipeline"]["command"]
+    assert "--metrics-port=9108" in command and "pipeline:9108" in targets
+    flink = _flink()["spec"]["flinkConfiguration"]
+    assert flink["metrics.reporter.prom.port"] == "9249"

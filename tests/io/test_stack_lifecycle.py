@@ -82,4 +82,4 @@ def test_stack_up_twice_status_down(tmp_path: Path) -> None:
     assert down.returncode == 0, down.stdout + down.stderr
     assert _our_processes(stack_dir) == []
     stopped = _cli(env, "status", "--json")
-    assert stopped.returncode == 1
+    assert stopped.returncode == 3  # the services cannot be reached (README, Exit codes)

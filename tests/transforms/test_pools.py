@@ -68,6 +68,18 @@ def test_a_later_user_shares_the_pool_and_the_last_release_shuts_it() -> None:
         first.submit(os.getpid)
 
 
+def test_replacing_a_broken_pool_is_counted_once() -> None:
+    pools = SharedPools()
+    pools.acquire(1)
+    try:
+        broken = pools.get(1)
+        pools.replace_broken(1, broken)
+        pools.replace_broken(1, broken)  # a second user noticing the same break
+        assert pools.restarts == 1 and pools.get(1) is not broken
+    finally:
+        pools.release(1)
+
+
 def test_a_worker_cleaning_articles_has_not_imported_beam() -> None:
     pools = SharedPools()
     pools.acquire(1)
