@@ -177,6 +177,10 @@ class Config:
     # message's body_ref only from under it): s3://bucket/prefix or an absolute local folder.
     # Empty: s3://<s3.bucket>/claims.
     claims_uri: str = ""
+    # Which NEWSWIRE_* variables were set (names only), and NEWSWIRE_S3_LOCAL: what
+    # `newswire config` reports as each value's source.
+    variables_set: frozenset[str] = frozenset()
+    s3_local: str = "1"
 
     def __post_init__(self) -> None:
         if not self.claims_uri:
@@ -236,6 +240,8 @@ class Config:
             near_duplicate_threshold=float(
                 get("NEAR_DUP_THRESHOLD") or cls.near_duplicate_threshold
             ),
+            variables_set=frozenset(k for k in env if k.startswith("NEWSWIRE_")),
+            s3_local=get("S3_LOCAL") or "1",
         )
 
     def stack_env(self) -> dict[str, str]:

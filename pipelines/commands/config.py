@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -61,10 +60,11 @@ def _shown(value: Any) -> str:
 
 
 def effective(
-    config: Config, env: Mapping[str, str], flags: Mapping[str, str], show_secrets: bool = False
+    config: Config, flags: Mapping[str, str], show_secrets: bool = False
 ) -> list[dict[str, str]]:
-    """[{variable, value, source}] of every setting of `config` (built from `env`, then
-    `flags` {variable name: value} applied as the commands apply them)."""
+    """[{variable, value, source}] of every setting of `config` (built from the environment,
+    then `flags` {variable name: value} applied as the commands apply them)."""
+    env = config.variables_set
     rows = []
     for var in VARIABLES:
         if not var.field and var.name != "S3_LOCAL":
@@ -73,7 +73,7 @@ def effective(
         if var.name in flags:
             value, source = flags[var.name], "flag"
         else:
-            value = _shown(_value(config, var.field)) if var.field else env.get(key, "1")
+            value = _shown(_value(config, var.field)) if var.field else config.s3_local
             source = "environment" if key in env or f"{key}_FILE" in env else "default"
         if var.secret and value and not show_secrets:
             value = MASKED
@@ -97,7 +97,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
         print(markdown_table(), end="")
         return 0
     flags = {name: getattr(args, dest) for dest, name in FLAGS.items() if getattr(args, dest)}
-    rows = effective(config, os.environ, flags, args.show_secrets)
+    rows = effective(config, flags, args.show_secrets)
     if args.json:
         print(json.dumps(rows, indent=2))
         return 0
