@@ -13,7 +13,7 @@ otherwise, as it builds images for minutes. What it does:
 - the pipeline killed (SIGKILL, as a crash) while it works: Docker restarts it;
 - the tables read from the host with DuckDB (tests/iceberg_reader.py, from the tables'
   metadata files on S3, not the pipeline's catalog): every record the producer sent is in
-  exactly one of articles, duplicates, dead_letter; no article twice;
+  exactly one of articles, duplicates, dead_letter; no article twice; README's query agrees;
 - `docker-compose stop pipeline`: it drains (exit 0), the group's offsets are the topic's ends;
 - `docker-compose down -v`: no container or volume of the project is left.
 """
@@ -224,6 +224,21 @@ def _places(config: Config) -> dict[str, list[str]]:
     return places
 
 
+def _readme_query(config: Config) -> int:
+    """README's compose quickstart query: the table's folder, the newest metadata guessed."""
+    from tests.iceberg_reader import connect
+
+    con = connect(config.s3)
+    try:
+        con.execute("SET unsafe_enable_version_guessing = true")
+        table = f"s3://{config.s3.bucket}/{OUTPUT_PREFIX}/articles"
+        row = con.execute(f"SELECT count(*) FROM iceberg_scan('{table}')").fetchone()
+        assert row is not None
+        return int(row[0])
+    finally:
+        con.close()
+
+
 def _summary(places: dict[str, list[str]]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for where in places.values():
@@ -341,6 +356,8 @@ def test_compose_up_produces_articles_survives_a_crash_and_drains(
         wrong = {k: v for k, v in places.items() if sorted(v) not in ONE_PLACE}
         assert not wrong, list(wrong.items())[:10]
         assert set(places) == sources, (len(places), len(sources))
+        in_articles = sum(1 for where in places.values() if {"article", "marked"} & set(where))
+        assert _readme_query(config) == in_articles
 
         start = time.monotonic()
         compose("stop", "pipeline", timeout=180)
