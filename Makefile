@@ -1,6 +1,7 @@
 # newswire — every target sets itself up on a fresh machine (downloads cached under .cache/).
 #   make demo    stack up, generate, produce, run the pipeline, show where the output is
-#   make test    all tests (starts and stops the local stack it needs)
+#   make test    all tests (starts and stops the local stack it needs), compose-test included
+#   make compose-test   builds every image here and runs docker-compose.yml for real
 #   make eval    quality on real data (../shared/benchmarks)
 #   make bench   performance, as ratios against baselines (BENCH_SIZE=small|large)
 SHELL := /bin/bash
@@ -19,7 +20,7 @@ BENCH_SIZE ?= small
 PYTEST_ARGS ?=
 
 .PHONY: help venv tools kafka-jars prism stack-up stack-down stack-status demo test test-unit \
-        lint fmt eval bench compose-check clean
+        lint fmt eval bench compose-check compose-test clean
 
 help:
 	@grep -E '^#   make' Makefile | sed 's/^#   //'
@@ -32,7 +33,8 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install -q -e '.[local,dev]'
 	@touch $@
 
-# System tools: a JDK and Maven (Kafka), Go (Prism), docker-compose (compose file check).
+# System tools: a JDK and Maven (Kafka), Go (Prism), docker-compose, and for the compose test
+# Docker's engine (docker.io: dockerd, started by the test when none runs) and debootstrap.
 tools:
 	@bash deploy/local/tools.sh
 
@@ -59,7 +61,15 @@ compose-check: tools
 	docker-compose -f docker-compose.yml --profile flink config -q
 	@echo "docker-compose.yml: valid"
 
-test: venv kafka-jars prism compose-check lint
+# Builds every image on this machine (deploy/local/images.sh: no Docker Hub needed), runs the
+# default profile of docker-compose.yml with a crash of the pipeline, reads the output from
+# the host, drains and removes it (tests/deploy/test_compose_run.py). A private dockerd it
+# starts (deploy/local/dockerd.sh) is stopped at the end; images stay cached in .cache/docker.
+compose-test: venv tools kafka-jars prism
+	NEWSWIRE_COMPOSE_TEST=1 $(BIN)/python -m pytest -q -p no:cacheprovider \
+	  tests/deploy/test_compose_run.py $(PYTEST_ARGS)
+
+test: venv kafka-jars prism compose-check lint compose-test
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 test-unit: venv

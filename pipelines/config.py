@@ -439,6 +439,26 @@ VARIABLES: tuple[Variable, ...] = (
     ),
     Variable("SHARED", "", "make eval / make bench: the shared benchmark data", "`../shared`"),
     Variable("KEEP_STACK", "", "tests: 1 keeps a stack the tests started running", "`0`"),
+    Variable(
+        "COMPOSE_TEST", "", "tests: 1 runs the docker compose test (make compose-test)", "`0`"
+    ),
+    Variable(
+        "DOCKERD",
+        "",
+        "deploy/local/dockerd.sh: `private` starts a private dockerd even if an engine answers",
+    ),
+    Variable(
+        "DEBIAN_MIRROR",
+        "",
+        "deploy/local/images.sh: Debian mirror of the local base images",
+        "the one in /etc/apt/sources.list*",
+    ),
+    Variable(
+        "IMAGES_FLINK",
+        "",
+        "deploy/local/images.sh: 1 also builds the Flink image (needs the Beam job-server jar)",
+        "`0`",
+    ),
     Variable("CRASH_ITEMS", "", "tests: records of the streaming crash test", "`600`"),
     Variable("CRASH_KILLS", "", "tests: kills of the streaming crash test", "`3`"),
 )

