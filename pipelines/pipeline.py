@@ -19,7 +19,7 @@ import apache_beam as beam
 from apache_beam.metrics import Metrics
 
 from pipelines.config import S3Config
-from pipelines.core.chunks import EnrichChunk
+from pipelines.core.chunks import EnrichChunk, TimeLimit
 from pipelines.core.clean import CleanSettings
 from pipelines.core.dedup import DedupSettings
 from pipelines.core.enrich import EnrichSettings
@@ -49,6 +49,9 @@ class PipelineSettings:
     # Worker processes for cleaning and enrichment (transforms.workers); 0 runs them in the
     # runner's own worker processes, which is right wherever the runner parallelizes.
     cpu_workers: int = 0
+    # How long cleaning or enriching one article may take in a worker process (Config
+    # time_limit_s, time_limit_s_per_mb); past it the article is a dead letter.
+    time_limit: TimeLimit = field(default_factory=TimeLimit)
 
 
 class ProcessArticles(beam.PTransform):
@@ -72,7 +75,12 @@ class ProcessArticles(beam.PTransform):
         s = self.settings
         warm = (EnrichChunk(s.enrich).preload,)  # the workers' models load meanwhile
         cleaned = raws | "CleanArticles" >> CleanArticles(
-            s.clean, self.now, s.max_body_bytes, workers=s.cpu_workers, warm=warm
+            s.clean,
+            self.now,
+            s.max_body_bytes,
+            workers=s.cpu_workers,
+            warm=warm,
+            time_limit=s.time_limit,
         )
         deduped = cleaned.articles | "DeduplicateArticles" >> DeduplicateArticles(
             s.dedup,
@@ -81,7 +89,7 @@ class ProcessArticles(beam.PTransform):
             now=self.now,
         )
         enriched = deduped.articles | "EnrichArticles" >> EnrichArticles(
-            s.enrich, now=self.now, workers=s.cpu_workers
+            s.enrich, now=self.now, workers=s.cpu_workers, time_limit=s.time_limit
         )
         validated = enriched.articles | "ValidateArticles" >> ValidateArticles(now=self.now)
         dead = (

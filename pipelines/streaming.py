@@ -201,7 +201,12 @@ class StreamArticles(beam.PTransform):
         )
         warm = (EnrichChunk(ps.enrich).preload,)  # the workers' models load meanwhile
         cleaned = decoded.articles | "CleanArticles" >> CleanArticles(
-            ps.clean, now, ps.max_body_bytes, workers=ps.cpu_workers, warm=warm
+            ps.clean,
+            now,
+            ps.max_body_bytes,
+            workers=ps.cpu_workers,
+            warm=warm,
+            time_limit=ps.time_limit,
         )
         if single_process_runner(pbegin.pipeline):
             first = cleaned.articles | "KeepFirstSeen" >> beam.ParDo(
@@ -235,7 +240,7 @@ class StreamArticles(beam.PTransform):
             now=now,
         )
         enriched = deduped.articles | "EnrichArticles" >> EnrichArticles(
-            ps.enrich, now=now, workers=ps.cpu_workers
+            ps.enrich, now=now, workers=ps.cpu_workers, time_limit=ps.time_limit
         )
         validated = enriched.articles | "ValidateArticles" >> ValidateArticles(now=now)
         dead = (

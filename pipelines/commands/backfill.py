@@ -143,6 +143,7 @@ def enrich_settings(config: Config) -> EnrichSettings:
 
 
 def settings_for(args: argparse.Namespace, config: Config) -> PipelineSettings:
+    from pipelines.core.chunks import TimeLimit
     from pipelines.core.dedup import DedupSettings
     from pipelines.pipeline import PipelineSettings
 
@@ -157,6 +158,7 @@ def settings_for(args: argparse.Namespace, config: Config) -> PipelineSettings:
         max_body_bytes=config.max_body_bytes,
         claims_uri=config.claims_uri,
         cpu_workers=cpu_workers(args),
+        time_limit=TimeLimit(config.time_limit_s, config.time_limit_s_per_mb),
     )
 
 
