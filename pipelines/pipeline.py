@@ -47,7 +47,8 @@ class PipelineSettings:
     # from under it; None refuses every claim check.
     claims_uri: str | None = None
     # Worker processes for cleaning and enrichment (transforms.workers); 0 runs them in the
-    # runner's own worker processes, which is right wherever the runner parallelizes.
+    # runner's own worker processes, unguarded: a page that crashes or hangs them stops the
+    # job (the commands default to at least 1: commands.backfill.default_cpu_workers).
     cpu_workers: int = 0
     # How long cleaning or enriching one article may take in a worker process (Config
     # time_limit_s, time_limit_s_per_mb); past it the article is a dead letter.

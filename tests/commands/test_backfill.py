@@ -330,11 +330,11 @@ def test_every_input_item_is_accounted_for_once_over_slices_and_a_rerun_adds_not
         ([], "cpus"),  # the DirectRunner in this process: one worker per CPU
         (["--cpu-workers", "3"], 3),
         (["--cpu-workers", "0"], 0),
-        (["--workers", "2"], 0),  # the DirectRunner's own processes parallelize
-        (["--runner=FlinkRunner"], 0),
+        (["--workers", "2"], 1),  # the DirectRunner's own processes parallelize; 1 isolates
+        (["--runner=FlinkRunner"], 1),
     ],
 )
-def test_cpu_workers_default_to_one_per_cpu_only_for_the_in_process_direct_runner(
+def test_cpu_workers_default_to_one_per_cpu_for_the_in_process_direct_runner_else_one(
     argv: list[str], expected: object
 ) -> None:
     import os
