@@ -21,6 +21,7 @@ from apache_beam.metrics import Metrics
 from pipelines.config import S3Config
 from pipelines.core.chunks import EnrichChunk, TimeLimit
 from pipelines.core.clean import CleanSettings
+from pipelines.core.clean import preload as preload_clean
 from pipelines.core.dedup import DedupSettings
 from pipelines.core.enrich import EnrichSettings
 from pipelines.core.layout import ARTICLES, DEAD_LETTERS, DUPLICATES, INDEX
@@ -74,7 +75,7 @@ class ProcessArticles(beam.PTransform):
 
     def expand(self, raws: beam.PCollection) -> dict[str, beam.PCollection]:
         s = self.settings
-        warm = (EnrichChunk(s.enrich).preload,)  # the workers' models load meanwhile
+        warm = (preload_clean, EnrichChunk(s.enrich).preload)  # workers load them meanwhile
         cleaned = raws | "CleanArticles" >> CleanArticles(
             s.clean,
             self.now,

@@ -42,6 +42,7 @@ from apache_beam.utils.timestamp import Duration
 
 from pipelines.config import CatalogConfig, KafkaConfig
 from pipelines.core.chunks import EnrichChunk
+from pipelines.core.clean import preload as preload_clean
 from pipelines.core.dedup import FirstSeen, duplicate_record
 from pipelines.core.offsets import StreamState
 from pipelines.core.records import Article
@@ -199,7 +200,7 @@ class StreamArticles(beam.PTransform):
         decoded = messages | "DecodeArticles" >> DecodeArticles(
             ps.s3, now, ps.max_body_bytes, claims_uri=ps.claims_uri
         )
-        warm = (EnrichChunk(ps.enrich).preload,)  # the workers' models load meanwhile
+        warm = (preload_clean, EnrichChunk(ps.enrich).preload)  # workers load them meanwhile
         cleaned = decoded.articles | "CleanArticles" >> CleanArticles(
             ps.clean,
             now,

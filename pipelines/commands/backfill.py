@@ -135,9 +135,10 @@ def start_cpu_workers(workers: int, config: Config) -> None:
     """Start the job's CPU worker processes now, before this process imports Beam: they
     import and load the models meanwhile. Release with `transforms.pools.POOLS.release`."""
     from pipelines.core.chunks import EnrichChunk
+    from pipelines.core.clean import preload as preload_clean
     from pipelines.transforms.pools import POOLS
 
-    POOLS.acquire(workers, warm=(EnrichChunk(enrich_settings(config)).preload,))
+    POOLS.acquire(workers, warm=(preload_clean, EnrichChunk(enrich_settings(config)).preload))
 
 
 def enrich_settings(config: Config) -> EnrichSettings:

@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import Any
 
 from pipelines.core.clean import CleanSettings, clean_article
+from pipelines.core.clean import preload as preload_clean
 from pipelines.core.dedup import DedupSettings, sign
 from pipelines.core.enrich import EnrichmentModels, EnrichSettings, enrich_articles, load_models
 from pipelines.core.errors import ArticleError
@@ -35,9 +36,10 @@ TIME_LIMIT_EXCEEDED = "time_limit_exceeded"  # the record ran past its TimeLimit
 class TimeLimit:
     """How long a CPU step may spend on one record: `base_s` plus `per_mb_s` per MB of it.
 
-    Defaults (Config.time_limit_s, time_limit_s_per_mb): 10 s + 5 s/MB, about ten times what
-    cleaning and enrichment take on a 2-core machine (real pages: at most 2.3 s, 0.3 s at the
-    99th percentile; text-heavy pages of 1-19 MB: 0.45 s/MB to clean, 0.5 s/MB to enrich).
+    Defaults (Config.time_limit_s, time_limit_s_per_mb): 10 s + 5 s/MB, about ten to twenty
+    times what cleaning and enrichment take on a 2-core machine once loaded (real pages: at
+    most 0.5 s, 0.3 s at the 99th percentile; text-heavy pages of 1-19 MB: 0.45 s/MB to
+    clean, 0.5 s/MB to enrich).
     """
 
     base_s: float = 10.0
@@ -86,6 +88,9 @@ class CleanChunk:
     def __init__(self, settings: CleanSettings, now: Callable[[], datetime]) -> None:
         self.settings = settings
         self.now = now
+
+    def preload(self) -> None:
+        preload_clean()
 
     def one(self, raw: RawArticle) -> Article:
         return clean_article(raw, ingested_at=self.now(), settings=self.settings)

@@ -10,9 +10,9 @@ those steps use every core while the SDK process does the rest.
 
 In: any PCollection. Out: main output (the task's results) and `dead_letter`. `task` is a
 picklable callable `list[element] -> list[result | Failure | None]` (one entry per element,
-in order; None means "no output"). Elements keep their own timestamp and windows, and a
-bundle finishes only after all of its chunks are back, so the runner's bundle and watermark
-guarantees are unchanged.
+in order; None means "no output"), with an optional `preload()` that loads what it needs.
+Elements keep their own timestamp and windows, and a bundle finishes only after all of its
+chunks are back, so the runner's bundle and watermark guarantees are unchanged.
 
 One page cannot stop the job: the worker processes also isolate the job from its pages. A
 chunk may run for the sum of its elements' time limits (`time_limit`, core.chunks.TimeLimit:
@@ -40,7 +40,7 @@ and shared by every DoFn instance in the process (a runner may create several in
 each stage; one pool of N processes for all keeps the process count at N). `warm` callables
 run in each worker as it starts (see transforms.pools): steps that share the pool pass the
 same ones, so a worker loads the enrichment models while it is still cleaning, not when the
-first article reaches it; the quarantine runs them before its first element.
+first article reaches it; the quarantine runs the task's `preload()` before an element.
 """
 
 from __future__ import annotations
@@ -88,6 +88,8 @@ class ChunkedApply(beam.DoFn):
         self.now = now
         self.warm = tuple(warm)
         self.time_limit = time_limit
+        preload = getattr(task, "preload", None)
+        self._preload = (preload,) if preload is not None else ()
         self.ok = Metrics.counter(step, "ok")
         self.rerun_alone = Metrics.counter(step, "rerun_alone")
 
@@ -155,7 +157,9 @@ class ChunkedApply(beam.DoFn):
             self.quarantine = self.held.enter_context(POOLS.quarantine())
         self.rerun_alone.inc()
         try:
-            return self.quarantine.run_alone(self.task, value, self.time_limit.of(value), self.warm)
+            return self.quarantine.run_alone(
+                self.task, value, self.time_limit.of(value), self._preload
+            )
         except WorkerCrashed as exc:
             return Failure(WORKER_CRASHED, str(exc))
         except TimeLimitExceeded as exc:
