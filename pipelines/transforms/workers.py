@@ -32,8 +32,8 @@ crashes it again), and one that spins holds its bundle forever. So the commands 
 job at least one worker process (commands.backfill.default_cpu_workers): one per CPU where
 the runner runs all of a job's Python in one process (Prism, the in-process DirectRunner),
 one per SDK process where the runner parallelizes by itself (Flink, Dataflow, the
-DirectRunner with several processes); there it buys isolation, not speed, for about 2% more
-CPU (pickling the articles to the worker) and 160 MB more memory per SDK process.
+DirectRunner with several processes); there it buys isolation, not speed, for no measurable
+CPU (pickling the articles to the worker) and ~0.2 GB more memory per SDK process.
 
 The pool is a client like a boto3 client: acquired in `setup()`, released in `teardown()`,
 and shared by every DoFn instance in the process (a runner may create several instances of
