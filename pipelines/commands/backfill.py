@@ -119,7 +119,7 @@ def default_cpu_workers(one_sdk_process: bool) -> int:
     Dataflow, the DirectRunner with several SDK processes), not for speed but so that a page
     that crashes or hangs its worker is a dead letter rather than a dead SDK process whose
     bundle the runner retries forever (transforms.workers). Measured against none (backfill of
-    600 real pages, 2 cores): the same CPU within noise, 10-25% less wall time (the processes
+    600 real pages, 2 cores): the same CPU within noise, 9-24% less wall time (the processes
     overlap), +160-200 MB peak memory."""
     return len(os.sched_getaffinity(0)) if one_sdk_process else 1
 
