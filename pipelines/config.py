@@ -173,6 +173,11 @@ class Config:
     spacy_model: str = "en_core_web_sm"
     near_duplicate_threshold: float = 0.4  # tuned in benchmarks/quality/near_dup_variants.py
     max_body_bytes: int = 20_000_000  # larger inputs go to dead letters (hostile-page guard)
+    # Per-article time limit of the CPU steps (cleaning, enrichment in worker processes):
+    # time_limit_s + time_limit_s_per_mb per MB of the article; past it the article is a dead
+    # letter (time_limit_exceeded). About ten times the measured cost: core.chunks.TimeLimit.
+    time_limit_s: float = 10.0
+    time_limit_s_per_mb: float = 5.0
     # Where claim-checked bodies live (`newswire produce` puts them there; the pipeline reads a
     # message's body_ref only from under it): s3://bucket/prefix or an absolute local folder.
     # Empty: s3://<s3.bucket>/claims.
@@ -236,6 +241,8 @@ class Config:
             catalog=catalog,
             spacy_model=get("SPACY_MODEL") or cls.spacy_model,
             max_body_bytes=int(get("MAX_BODY_BYTES") or cls.max_body_bytes),
+            time_limit_s=float(get("TIME_LIMIT_S") or cls.time_limit_s),
+            time_limit_s_per_mb=float(get("TIME_LIMIT_S_PER_MB") or cls.time_limit_s_per_mb),
             claims_uri=get("CLAIMS_URI") or f"s3://{s3.bucket}/claims",
             near_duplicate_threshold=float(
                 get("NEAR_DUP_THRESHOLD") or cls.near_duplicate_threshold
@@ -377,6 +384,17 @@ VARIABLES: tuple[Variable, ...] = (
     ),
     Variable("SPACY_MODEL", "spacy_model", "spaCy model for named entities"),
     Variable("MAX_BODY_BYTES", "max_body_bytes", "larger raw inputs become dead letters"),
+    Variable(
+        "TIME_LIMIT_S",
+        "time_limit_s",
+        "seconds an article may take in a CPU-worker step (plus the per-MB part) before it "
+        "becomes a time_limit_exceeded dead letter",
+    ),
+    Variable(
+        "TIME_LIMIT_S_PER_MB",
+        "time_limit_s_per_mb",
+        "seconds added to that limit per MB of the article",
+    ),
     Variable(
         "NEAR_DUP_THRESHOLD",
         "near_duplicate_threshold",

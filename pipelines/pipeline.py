@@ -19,8 +19,9 @@ import apache_beam as beam
 from apache_beam.metrics import Metrics
 
 from pipelines.config import S3Config
-from pipelines.core.chunks import EnrichChunk
+from pipelines.core.chunks import EnrichChunk, TimeLimit
 from pipelines.core.clean import CleanSettings
+from pipelines.core.clean import preload as preload_clean
 from pipelines.core.dedup import DedupSettings
 from pipelines.core.enrich import EnrichSettings
 from pipelines.core.layout import ARTICLES, DEAD_LETTERS, DUPLICATES, INDEX
@@ -47,8 +48,12 @@ class PipelineSettings:
     # from under it; None refuses every claim check.
     claims_uri: str | None = None
     # Worker processes for cleaning and enrichment (transforms.workers); 0 runs them in the
-    # runner's own worker processes, which is right wherever the runner parallelizes.
+    # runner's own worker processes, unguarded: a page that crashes or hangs them stops the
+    # job (the commands default to at least 1: commands.backfill.default_cpu_workers).
     cpu_workers: int = 0
+    # How long cleaning or enriching one article may take in a worker process (Config
+    # time_limit_s, time_limit_s_per_mb); past it the article is a dead letter.
+    time_limit: TimeLimit = field(default_factory=TimeLimit)
 
 
 class ProcessArticles(beam.PTransform):
@@ -70,9 +75,14 @@ class ProcessArticles(beam.PTransform):
 
     def expand(self, raws: beam.PCollection) -> dict[str, beam.PCollection]:
         s = self.settings
-        warm = (EnrichChunk(s.enrich).preload,)  # the workers' models load meanwhile
+        warm = (preload_clean, EnrichChunk(s.enrich).preload)  # workers load them meanwhile
         cleaned = raws | "CleanArticles" >> CleanArticles(
-            s.clean, self.now, s.max_body_bytes, workers=s.cpu_workers, warm=warm
+            s.clean,
+            self.now,
+            s.max_body_bytes,
+            workers=s.cpu_workers,
+            warm=warm,
+            time_limit=s.time_limit,
         )
         deduped = cleaned.articles | "DeduplicateArticles" >> DeduplicateArticles(
             s.dedup,
@@ -81,7 +91,7 @@ class ProcessArticles(beam.PTransform):
             now=self.now,
         )
         enriched = deduped.articles | "EnrichArticles" >> EnrichArticles(
-            s.enrich, now=self.now, workers=s.cpu_workers
+            s.enrich, now=self.now, workers=s.cpu_workers, time_limit=s.time_limit
         )
         validated = enriched.articles | "ValidateArticles" >> ValidateArticles(now=self.now)
         dead = (

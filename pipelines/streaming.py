@@ -42,6 +42,7 @@ from apache_beam.utils.timestamp import Duration
 
 from pipelines.config import CatalogConfig, KafkaConfig
 from pipelines.core.chunks import EnrichChunk
+from pipelines.core.clean import preload as preload_clean
 from pipelines.core.dedup import FirstSeen, duplicate_record
 from pipelines.core.offsets import StreamState
 from pipelines.core.records import Article
@@ -199,9 +200,14 @@ class StreamArticles(beam.PTransform):
         decoded = messages | "DecodeArticles" >> DecodeArticles(
             ps.s3, now, ps.max_body_bytes, claims_uri=ps.claims_uri
         )
-        warm = (EnrichChunk(ps.enrich).preload,)  # the workers' models load meanwhile
+        warm = (preload_clean, EnrichChunk(ps.enrich).preload)  # workers load them meanwhile
         cleaned = decoded.articles | "CleanArticles" >> CleanArticles(
-            ps.clean, now, ps.max_body_bytes, workers=ps.cpu_workers, warm=warm
+            ps.clean,
+            now,
+            ps.max_body_bytes,
+            workers=ps.cpu_workers,
+            warm=warm,
+            time_limit=ps.time_limit,
         )
         if single_process_runner(pbegin.pipeline):
             first = cleaned.articles | "KeepFirstSeen" >> beam.ParDo(
@@ -235,7 +241,7 @@ class StreamArticles(beam.PTransform):
             now=now,
         )
         enriched = deduped.articles | "EnrichArticles" >> EnrichArticles(
-            ps.enrich, now=now, workers=ps.cpu_workers
+            ps.enrich, now=now, workers=ps.cpu_workers, time_limit=ps.time_limit
         )
         validated = enriched.articles | "ValidateArticles" >> ValidateArticles(now=now)
         dead = (

@@ -81,7 +81,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--cpu-workers",
         type=int,
         help="processes for cleaning and enrichment (default: one per CPU on prism/direct, "
-        "whose SDK worker is a single process; 0 on flink/dataflow)",
+        "whose SDK worker is a single process; 1 per SDK process on flink/dataflow; 0 runs "
+        "them in the SDK process, where a page that crashes or hangs them stops the job)",
     )
     p.add_argument(
         "--kafka-source",

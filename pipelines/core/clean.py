@@ -22,7 +22,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
-from pipelines.core.dates import LocalDateTime, infer_zone, needs_zone, parse_datetime, to_utc
+from pipelines.core.dates import (
+    LocalDateTime,
+    infer_zone,
+    load_zones,
+    needs_zone,
+    parse_datetime,
+    to_utc,
+)
 from pipelines.core.errors import ArticleError
 from pipelines.core.html_extract import (
     HtmlOptions,
@@ -31,7 +38,7 @@ from pipelines.core.html_extract import (
     language_code,
     looks_like_html,
 )
-from pipelines.core.language import detect_language
+from pipelines.core.language import detect_language, load_identifier
 from pipelines.core.records import Article, RawArticle
 from pipelines.core.text_scrape import Dateline, parse_text_scrape, split_dateline
 from pipelines.core.textnorm import content_fingerprint, word_count
@@ -73,6 +80,16 @@ class _Extracted:
     link: str | None = None
     sitename: str | None = None
     language: str | None = None
+
+
+def preload() -> None:
+    """Load now what cleaning otherwise loads on first use (the HTML extractor, the language
+    identifier, the city tables of zone inference: ~2.5 s in all), e.g. as a worker starts,
+    so that no article's time limit pays for it."""
+    import trafilatura  # noqa: F401
+
+    load_identifier()
+    load_zones()
 
 
 def clean_article(

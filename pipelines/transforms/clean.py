@@ -4,7 +4,8 @@ In: PCollection[RawArticle]. Out: `articles` (Article) and `dead_letter` (DeadLe
 "clean": body_too_large, empty_body, undecodable, not_html, no_text, too_short, ...). The
 logic is `pipelines.core.clean.clean_article`; the clock for `ingested_at` is injected.
 With `workers > 0` the cleaning runs in that many worker processes (see transforms.workers),
-which also run the `warm` callables as they start.
+which also run the `warm` callables as they start; a page that crashes its worker or takes
+longer than `time_limit` is a dead letter (worker_crashed, time_limit_exceeded).
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from collections.abc import Callable, Sequence
 
 import apache_beam as beam
 
-from pipelines.core.chunks import CleanChunk
+from pipelines.core.chunks import CleanChunk, TimeLimit
 from pipelines.core.clean import CleanSettings
 from pipelines.transforms.common import DEAD_LETTER, Clock, utc_now
-from pipelines.transforms.workers import ChunkedApply
+from pipelines.transforms.workers import DEFAULT_TIME_LIMIT, ChunkedApply
 
 
 class CleanArticles(beam.PTransform):
@@ -28,6 +29,7 @@ class CleanArticles(beam.PTransform):
         max_body_bytes: int | None = None,
         workers: int = 0,
         warm: Sequence[Callable[[], None]] = (),
+        time_limit: TimeLimit = DEFAULT_TIME_LIMIT,
     ) -> None:
         super().__init__()
         settings = settings or CleanSettings()
@@ -37,9 +39,18 @@ class CleanArticles(beam.PTransform):
         self.now = now
         self.workers = workers
         self.warm = warm
+        self.time_limit = time_limit
 
     def expand(self, raws: beam.PCollection) -> beam.pvalue.DoOutputsTuple:
         clean = CleanChunk(self.settings, self.now)
         return raws | "CleanRawArticles" >> beam.ParDo(
-            ChunkedApply("clean", clean, self.workers, chunk_size=4, now=self.now, warm=self.warm)
+            ChunkedApply(
+                "clean",
+                clean,
+                self.workers,
+                chunk_size=4,
+                now=self.now,
+                warm=self.warm,
+                time_limit=self.time_limit,
+            )
         ).with_outputs(DEAD_LETTER, main="articles")

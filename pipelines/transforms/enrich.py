@@ -2,7 +2,8 @@
 
 In: PCollection[Article].
 Out: `articles` (enriched Article) and `dead_letter` (DeadLetter, step "enrich": empty_text,
-ner_failed, enrich_failed; raw = the article text, UTF-8).
+ner_failed, enrich_failed; with workers, worker_crashed and time_limit_exceeded; raw = the
+article text, UTF-8).
 Articles are enriched in chunks of at most `batch_size` so spaCy's NER runs batched; the
 models are loaded once per process (the DoFn's, or each worker's with `workers > 0`, see
 transforms.workers, where they load as the worker starts).
@@ -18,10 +19,10 @@ from typing import Any
 import apache_beam as beam
 from apache_beam.metrics import Metrics
 
-from pipelines.core.chunks import EnrichChunk
+from pipelines.core.chunks import EnrichChunk, TimeLimit
 from pipelines.core.enrich import EnrichSettings
 from pipelines.transforms.common import DEAD_LETTER, Clock, utc_now
-from pipelines.transforms.workers import ChunkedApply
+from pipelines.transforms.workers import DEFAULT_TIME_LIMIT, ChunkedApply
 
 STEP = "enrich"
 
@@ -34,10 +35,11 @@ class _EnrichFn(ChunkedApply):
         batch_size: int,
         now: Clock,
         warm: Sequence[Callable[[], None]],
+        time_limit: TimeLimit,
     ):
         self.chunk_task = EnrichChunk(settings)
         warm = (*warm, self.chunk_task.preload)  # a pool this step starts loads its models
-        super().__init__(STEP, self.chunk_task, workers, batch_size, now, warm)
+        super().__init__(STEP, self.chunk_task, workers, batch_size, now, warm, time_limit)
         self.ner_skipped = Metrics.counter(STEP, "ner_skipped")
 
     def setup(self) -> None:
@@ -58,6 +60,7 @@ class EnrichArticles(beam.PTransform):
         now: Clock = utc_now,
         workers: int = 0,
         warm: Sequence[Callable[[], None]] = (),
+        time_limit: TimeLimit = DEFAULT_TIME_LIMIT,
     ) -> None:
         super().__init__()
         self.settings = settings or EnrichSettings()
@@ -65,11 +68,12 @@ class EnrichArticles(beam.PTransform):
         self.now = now
         self.workers = workers
         self.warm = warm
+        self.time_limit = time_limit
 
     def expand(self, articles: beam.PCollection) -> beam.pvalue.DoOutputsTuple:
         # With workers, smaller chunks spread a bundle over them; spaCy's batching gains
         # little beyond a few documents.
         chunk = self.batch_size if self.workers == 0 else min(self.batch_size, 8)
         return articles | "EnrichBatch" >> beam.ParDo(
-            _EnrichFn(self.settings, self.workers, chunk, self.now, self.warm)
+            _EnrichFn(self.settings, self.workers, chunk, self.now, self.warm, self.time_limit)
         ).with_outputs(DEAD_LETTER, main="articles")

@@ -40,18 +40,20 @@ def _env(tmp_path: Path) -> dict[str, str]:
     return {**os.environ, "NEWSWIRE_CATALOG_URI": _catalog(tmp_path).uri}
 
 
-def _cli(tmp_path: Path, *argv: str) -> str:
+def _cli(tmp_path: Path, *argv: str, env: dict[str, str] | None = None) -> str:
     proc = subprocess.run(
         [sys.executable, "-m", "pipelines.cli", *argv],
         capture_output=True, text=True, timeout=900, stdin=subprocess.DEVNULL,
-        env=_env(tmp_path),
+        env={**_env(tmp_path), **(env or {})},
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr[-4000:]
     return proc.stderr
 
 
-def _backfill(tmp_path: Path, corpus: Path, output: str, *extra: str) -> str:
-    return _cli(tmp_path, "backfill", "--input", str(corpus), "--output", output, *extra)
+def _backfill(
+    tmp_path: Path, corpus: Path, output: str, *extra: str, env: dict[str, str] | None = None
+) -> str:
+    return _cli(tmp_path, "backfill", "--input", str(corpus), "--output", output, *extra, env=env)
 
 
 def _generate(corpus: Path, count: int, seed: int, *extra: str) -> list[dict[str, Any]]:
@@ -235,6 +237,37 @@ def test_a_large_input_runs_in_slices_and_dedups_across_them(tmp_path: Path) -> 
     assert len({r["content_fingerprint"] for r in sliced}) == len(sliced)
 
 
+def test_a_poison_page_is_a_dead_letter_and_the_backfill_goes_on(tmp_path: Path) -> None:
+    """A page that kills its CPU worker, and one that spins past its time limit, each become a
+    dead letter of their own; every other article is written. The faults are injected by
+    `tests/commands/faults/sitecustomize.py` into the command's processes (workers included)."""
+    corpus = tmp_path / "corpus"
+    manifest = _generate(corpus, 12, 29, "--malformed", "0")
+    page = next((corpus / "html").rglob("*.html")).read_bytes()
+    poison = corpus / "html" / "poison.example"
+    poison.mkdir()
+    for name, marker in (("crash", b"POISON:EXIT"), ("spin", b"POISON:SPIN")):
+        poisoned = page.replace(b"<head>", b"<head><!-- %s -->" % marker)
+        (poison / f"{name}.html").write_bytes(poisoned)
+    faults = str(Path(__file__).parent / "faults")
+    env = {
+        "PYTHONPATH": os.pathsep.join([faults, os.environ.get("PYTHONPATH", "")]),
+        "NEWSWIRE_TIME_LIMIT_S": "1",
+        "NEWSWIRE_TIME_LIMIT_S_PER_MB": "0",
+    }
+    _backfill(tmp_path, corpus, str(tmp_path / "out"), "--cpu-workers", "1", env=env)
+
+    with _tables(tmp_path, str(tmp_path / "out"), S3Config()) as tables:
+        articles = _rows(tables, "articles", ("article_id",))
+        dead = _rows(tables, "dead_letter", ("source", "step", "error_code"))
+    assert sorted((Path(d["source"]).name, d["step"], d["error_code"]) for d in dead) == [
+        ("crash.html", "clean", "worker_crashed"),
+        ("spin.html", "clean", "time_limit_exceeded"),
+    ]
+    well_formed = {m["article_id"] for m in manifest if m["kind"] in ("original", "near_duplicate")}
+    assert {a["article_id"] for a in articles} == well_formed
+
+
 def _slice_of_each_file(corpus: Path, slices: int) -> tuple[int, dict[str, int]]:
     """--files-per-run giving `slices` runs, and the run (0-based) of each corpus file, as
     the backfill slices its input (`io.files.list_input_files`, in order)."""
@@ -297,11 +330,11 @@ def test_every_input_item_is_accounted_for_once_over_slices_and_a_rerun_adds_not
         ([], "cpus"),  # the DirectRunner in this process: one worker per CPU
         (["--cpu-workers", "3"], 3),
         (["--cpu-workers", "0"], 0),
-        (["--workers", "2"], 0),  # the DirectRunner's own processes parallelize
-        (["--", "--runner=FlinkRunner"], 0),
+        (["--workers", "2"], 1),  # the DirectRunner's own processes parallelize; 1 isolates
+        (["--", "--runner=FlinkRunner"], 1),
     ],
 )
-def test_cpu_workers_default_to_one_per_cpu_only_for_the_in_process_direct_runner(
+def test_cpu_workers_default_to_one_per_cpu_for_the_in_process_direct_runner_else_one(
     argv: list[str], expected: object
 ) -> None:
     import os
@@ -341,3 +374,16 @@ def test_exit_status_fails_on_an_unreadable_named_input_and_on_dead_letters_when
     named = backfill("c", "--input", str(page), str(empty))
     assert named.returncode == 1, named.stderr[-3000:]
     assert f"error: could not read {empty} (empty:" in named.stderr
+
+
+def test_the_time_limit_travels_from_the_environment_to_the_pipeline_settings() -> None:
+    from pipelines.cli import build_parser
+    from pipelines.commands.backfill import settings_for
+    from pipelines.core.chunks import TimeLimit
+
+    config = Config.from_env({"NEWSWIRE_TIME_LIMIT_S": "3", "NEWSWIRE_TIME_LIMIT_S_PER_MB": "0.5"})
+    args, args.passthrough = build_parser().parse_known_args(
+        ["backfill", "--input", "x", "--output", "o"]
+    )
+    assert settings_for(args, config).time_limit == TimeLimit(base_s=3.0, per_mb_s=0.5)
+    assert settings_for(args, Config()).time_limit == TimeLimit(base_s=10.0, per_mb_s=5.0)

@@ -14,11 +14,11 @@ import pytest
         ([], "cpus"),  # Prism: one SDK process for the whole job
         (["--runner", "direct"], "cpus"),
         (["--cpu-workers", "1"], 1),
-        (["--runner", "flink"], 0),  # parallelizes by itself
-        (["--runner", "dataflow"], 0),
+        (["--runner", "flink"], 1),  # parallelizes by itself; one worker isolates the pages
+        (["--runner", "dataflow"], 1),
     ],
 )
-def test_cpu_workers_default_to_one_per_cpu_only_for_one_process_runners(
+def test_cpu_workers_default_to_one_per_cpu_for_one_process_runners_else_one(
     argv: list[str], expected: object
 ) -> None:
     from pipelines.cli import parse

@@ -313,3 +313,12 @@ def test_canonical_link_to_the_home_page_is_ignored() -> None:
     )
     article = clean_article(raw(page), ingested_at=NOW)
     assert article.canonical_url == "https://www.example.com.pk/news/harbour-plan"
+
+
+def test_preload_loads_what_cleaning_would_load_on_first_use() -> None:
+    from pipelines.core import dates, language
+    from pipelines.core.clean import preload
+
+    preload()
+    assert dates._cities.cache_info().currsize == 1
+    assert language._identifier.cache_info().currsize == 1
