@@ -23,6 +23,7 @@ from pipelines.core.chunks import EnrichChunk, TimeLimit
 from pipelines.core.clean import CleanSettings
 from pipelines.core.clean import preload as preload_clean
 from pipelines.core.dedup import DedupSettings
+from pipelines.core.defaults import MAX_BODY_BYTES
 from pipelines.core.enrich import EnrichSettings
 from pipelines.core.layout import ARTICLES, DEAD_LETTERS, DUPLICATES, INDEX
 from pipelines.core.records import DeadLetter, to_avro
@@ -43,7 +44,7 @@ class PipelineSettings:
     enrich: EnrichSettings = field(default_factory=EnrichSettings)
     near_duplicates: str = "mark"  # or "drop"
     shards: int = 1  # files per partition grow with rows (max_rows), not with this
-    max_body_bytes: int = 20_000_000
+    max_body_bytes: int = MAX_BODY_BYTES
     # The configured claims location (Config.claims_uri): a message's body_ref is read only
     # from under it; None refuses every claim check.
     claims_uri: str | None = None

@@ -74,7 +74,7 @@ class StreamSettings:
     window_s: float = 60.0
     idle_after_s: float = 5.0  # an idle partition's watermark follows the clock after this
     first_seen_ttl_s: float = 7 * 24 * 3600.0  # how long exact-duplicate state is kept
-    dlq_topic: str | None = "raw-articles.dlq"
+    dlq_topic: str | None = KafkaConfig.dlq_topic
     stop_file: str | None = None  # drain when this file appears
     stop_after_idle_s: float | None = None  # finish when every partition is idle this long
     # "python": ReadKafkaStream (kafka-python, every runner); "java": Beam's KafkaIO through

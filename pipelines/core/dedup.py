@@ -49,7 +49,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -58,6 +58,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from pipelines.core.clock import as_utc
+from pipelines.core.defaults import NEAR_DUP_THRESHOLD
 from pipelines.core.errors import ArticleError
 from pipelines.core.records import Article, Duplicate
 
@@ -88,7 +90,7 @@ class DedupSettings:
     shingle_size: int = 3
     num_perm: int = 128
     seed: int = 0x5EED_D1CE
-    threshold: float = 0.4  # tuned: benchmarks/quality/near_dup_variants.py
+    threshold: float = NEAR_DUP_THRESHOLD
     bands: int = 0
     rows: int = 0
     min_recall: float = 0.99  # LSH candidate probability required at s = threshold
@@ -338,9 +340,7 @@ def duplicate_record(
 
 
 def _micros(dt: datetime) -> int:
-    if dt.tzinfo is None:  # naive values are UTC by the pipeline's convention
-        dt = dt.replace(tzinfo=UTC)
-    return (dt - _EPOCH) // timedelta(microseconds=1)
+    return (as_utc(dt) - _EPOCH) // timedelta(microseconds=1)
 
 
 def order_key(
@@ -420,9 +420,7 @@ class IndexEntry:
 
 
 def _aware(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+    return None if value is None else as_utc(value)
 
 
 # --- near-duplicate decisions ------------------------------------------------------------
@@ -465,32 +463,6 @@ def bucket_pairs(
             continue
         for j in range(min(i, max_compare)):
             yield later, ordered[j][1], ordered[j][0]
-
-
-def earliest_match(matches: Iterable[Match]) -> Match | None:
-    best: Match | None = None
-    for m in matches:
-        if best is None or m.precedes(best):
-            best = m
-    return best
-
-
-def find_near_duplicates(bucket: Sequence[Candidate], settings: DedupSettings) -> list[Match]:
-    """Within one bucket: each later candidate's earliest earlier one with similarity >= threshold.
-
-    The same rule the pipeline applies over all buckets (`near_duplicate_matches`), for one.
-    """
-    by_id = {c.article_id: c for c in bucket}
-    best: dict[str, Match] = {}
-    for later, earlier, earlier_rank in bucket_pairs(
-        ((c.rank, c.article_id) for c in bucket), settings.max_bucket_compare
-    ):
-        if later in best and not earlier_rank < best[later].original_rank:
-            continue
-        sim = estimated_jaccard(by_id[later].signature, by_id[earlier].signature)
-        if sim >= settings.threshold:
-            best[later] = Match(later, earlier, sim, earlier_rank)
-    return list(best.values())
 
 
 def near_duplicate_matches(

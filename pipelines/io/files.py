@@ -23,6 +23,7 @@ import apache_beam as beam
 from apache_beam.metrics import Metrics
 
 from pipelines.config import S3Config
+from pipelines.core.defaults import MAX_BODY_BYTES
 from pipelines.core.records import DeadLetter
 from pipelines.io.inputs import InputError, Inputs, kind_of, walk
 from pipelines.io.objectstore import S3Store, make_s3_client, split_s3_uri
@@ -147,7 +148,7 @@ class ReadRawFiles(beam.PTransform):
         self,
         patterns: list[str],
         s3: S3Config,
-        max_body_bytes: int = 20_000_000,
+        max_body_bytes: int = MAX_BODY_BYTES,
         now: Clock = utc_now,
     ) -> None:
         super().__init__()

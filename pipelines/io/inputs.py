@@ -56,6 +56,7 @@ from pathlib import Path
 from typing import IO, Any, TypeVar
 
 from pipelines.config import Config
+from pipelines.core.clock import as_utc
 from pipelines.core.records import RawArticle
 from pipelines.core.urls import article_id_for
 from pipelines.io.bounded import (
@@ -101,11 +102,6 @@ _TAG_RE = re.compile(
     r"<\s*(?:!doctype|html|head|body|p|div|span|article|section|main|h[1-6]|title|meta|br|a|table|ul|li|img|script)\b",
     re.I,
 )
-_INVISIBLE_RE = re.compile(
-    r"<head\b.*?</head\s*>|<script\b.*?</script\s*>|<style\b.*?</style\s*>|<template\b.*?</template\s*>|<!--.*?-->",
-    re.I | re.S,
-)
-_ANY_TAG_RE = re.compile(r"<[^>]*>")
 # Skips what is never shown (head, scripts, styles, templates, comments, tags) and captures the
 # text between tags.
 _TEXT_SCAN_RE = re.compile(
@@ -232,11 +228,6 @@ def _check_binary(body: bytes) -> None:
         raise _Bad("binary_content", f"{controls} control bytes in the first {len(head)}: not text")
 
 
-def visible_text(markup: str) -> str:
-    """Rough visible text of a page: no head, scripts, styles, comments or tags."""
-    return html.unescape(_ANY_TAG_RE.sub(" ", _INVISIBLE_RE.sub(" ", markup)))
-
-
 def has_visible_text(markup: str) -> bool:
     """Whether any letter or digit would be shown: stops at the first one (cheap on real pages)."""
     for m in _TEXT_SCAN_RE.finditer(markup):
@@ -295,7 +286,7 @@ def parse_time(value: Any) -> datetime:
     if not isinstance(value, str) or not value.strip():
         raise ValueError("not a time")
     parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00").replace("z", "+00:00"))
-    return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return as_utc(parsed)
 
 
 # --- the readers --------------------------------------------------------------------------------
@@ -821,8 +812,3 @@ def prefetched(items: Iterable[T], depth: int = 256) -> Iterator[T]:
                 return
     finally:
         stop.set()
-
-
-def read_inputs(paths: Sequence[str], **kwargs: Any) -> Iterator[Item]:
-    """Shorthand for iterating `Inputs(paths, **kwargs)`."""
-    yield from Inputs(paths, **kwargs)

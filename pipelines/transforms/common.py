@@ -1,6 +1,6 @@
 """What every step shares: a DoFn that applies a core function and routes failures.
 
-`ApplyOrDeadLetter(step, fn, describe)` calls `fn(element)` (which returns one output, or
+`ApplyOrDeadLetter(step, fn, now)` calls `fn(element)` (which returns one output, or
 None for "no output") and sends any exception to the `dead_letter` tagged output as a
 `DeadLetter` with a stable code (`ArticleError.code`, or `unexpected_error` for bugs), bumping
 `Metrics.counter(step, code)`. Bad input never stops the pipeline and is never dropped.
@@ -9,21 +9,16 @@ None for "no output") and sends any exception to the `dead_letter` tagged output
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 import apache_beam as beam
 from apache_beam.metrics import Metrics
 
+from pipelines.core.clock import Clock, utc_now
 from pipelines.core.errors import ArticleError
 from pipelines.core.records import DeadLetter
 
 DEAD_LETTER = "dead_letter"
-Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def single_process_runner(pipeline: beam.Pipeline) -> bool:

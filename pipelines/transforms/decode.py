@@ -21,6 +21,7 @@ from pipelines.config import S3Config
 from pipelines.core import schemas
 from pipelines.core.avro import SingleObjectCodec
 from pipelines.core.decode import decode_message
+from pipelines.core.defaults import MAX_BODY_BYTES
 from pipelines.core.errors import ArticleError
 from pipelines.core.records import Message, RawArticle
 from pipelines.io.objectstore import ObjectStore
@@ -109,7 +110,7 @@ class DecodeArticles(beam.PTransform):
         self,
         s3: S3Config | None = None,
         now: Clock = utc_now,
-        max_body_bytes: int = 20_000_000,
+        max_body_bytes: int = MAX_BODY_BYTES,
         claims_uri: str | None = None,
     ) -> None:
         super().__init__()

@@ -14,8 +14,9 @@ Out (`DedupResult`, a NamedTuple of PCollections):
 - `dead_letter`: DeadLetter (step "dedup": missing_article_id, missing_fingerprint,
   empty_text), with the article text as raw.
 
-Every decision is made on keyed groups, never in process-global state, so it is correct on
-any number of workers:
+Every decision of this step is made on keyed groups, never in process-global state, so it is
+correct on any number of workers (`DeduplicateAcrossWindows`, streaming only, keeps its memory
+of earlier windows per process: see `_AcrossWindows`):
 
 1. Sign: validate and compute the MinHash signature (pipelines.core.dedup.sign); in CPU
    worker processes when `workers` > 0 (transforms.workers.ChunkedApply). Off in our jobs:

@@ -285,7 +285,6 @@ def test_republished_copy_is_found_and_first_seen_wins() -> None:
         assert set(matches) == {"copy"}
         assert matches["copy"].duplicate_of == "orig"
         assert matches["copy"].similarity >= S.threshold
-        assert [m.article_id for m in dedup.find_near_duplicates(order, S)] == ["copy"]
 
 
 def test_same_topic_different_stories_stay_apart() -> None:
@@ -293,7 +292,6 @@ def test_same_topic_different_stories_stay_apart() -> None:
     assert dedup.jaccard(a, b) < 0.1
     items = [cand("a", STORM_A, 0), cand("b", STORM_B, 5), cand("c", BUDGET, 10)]
     assert dedup.near_duplicate_matches(items, S) == {}
-    assert dedup.find_near_duplicates(items, S) == []
 
 
 def test_index_entry_stays_the_original_even_if_published_later() -> None:
@@ -334,14 +332,6 @@ def test_chain_stops_where_similarity_stops() -> None:
     )
     assert matches["b"].duplicate_of == "a"
     assert matches["c"].duplicate_of == "b"
-
-
-def test_earliest_match() -> None:
-    r1 = dedup.order_key(T0, T0, "x")
-    r2 = dedup.order_key(T0 + timedelta(1), T0, "y")
-    m1, m2 = dedup.Match("z", "x", 0.6, r1), dedup.Match("z", "y", 0.9, r2)
-    assert dedup.earliest_match([m2, m1]) == m1
-    assert dedup.earliest_match([]) is None
 
 
 def test_date_only_publication_does_not_beat_a_timed_one_the_same_day() -> None:
