@@ -22,17 +22,17 @@ from pipelines.config import S3Config
 from pipelines.core.chunks import EnrichChunk, TimeLimit
 from pipelines.core.clean import CleanSettings
 from pipelines.core.clean import preload as preload_clean
+from pipelines.core.clock import Clock, utc_now
 from pipelines.core.dedup import DedupSettings
 from pipelines.core.defaults import MAX_BODY_BYTES
 from pipelines.core.enrich import EnrichSettings
 from pipelines.core.layout import ARTICLES, DEAD_LETTERS, DUPLICATES, INDEX
 from pipelines.core.records import DeadLetter, to_avro
+from pipelines.io.sink import WriteParquet
 from pipelines.transforms.clean import CleanArticles
-from pipelines.transforms.common import Clock, utc_now
 from pipelines.transforms.dedup import DeduplicateArticles
 from pipelines.transforms.enrich import EnrichArticles
 from pipelines.transforms.validate import ValidateArticles
-from pipelines.transforms.write import WriteParquet
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ class PipelineSettings:
     claims_uri: str | None = None
     # Worker processes for cleaning and enrichment (transforms.workers); 0 runs them in the
     # runner's own worker processes, unguarded: a page that crashes or hangs them stops the
-    # job (the commands default to at least 1: commands.backfill.default_cpu_workers).
+    # job (the commands default to at least 1: commands.settings.default_cpu_workers).
     cpu_workers: int = 0
     # How long cleaning or enriching one article may take in a worker process (Config
     # time_limit_s, time_limit_s_per_mb); past it the article is a dead letter.

@@ -43,9 +43,11 @@ from apache_beam.utils.timestamp import Duration
 from pipelines.config import CatalogConfig, KafkaConfig
 from pipelines.core.chunks import EnrichChunk
 from pipelines.core.clean import preload as preload_clean
+from pipelines.core.clock import Clock, utc_now
 from pipelines.core.dedup import FirstSeen, duplicate_record
 from pipelines.core.offsets import StreamState
 from pipelines.core.records import Article
+from pipelines.io.beam_runner import single_process_runner
 from pipelines.io.commit import CommitToTables
 from pipelines.io.index import IndexEntries
 from pipelines.io.kafka_dlq import PublishDeadLetters
@@ -53,7 +55,6 @@ from pipelines.io.kafka_java import ReadKafkaWithJava
 from pipelines.io.kafka_stream import CommitOffsets, ReadKafkaStream
 from pipelines.pipeline import PipelineSettings, WriteOutputs
 from pipelines.transforms.clean import CleanArticles
-from pipelines.transforms.common import Clock, single_process_runner, utc_now
 from pipelines.transforms.decode import DecodeArticles
 from pipelines.transforms.dedup import DeduplicateAcrossWindows, DeduplicateArticles
 from pipelines.transforms.enrich import EnrichArticles

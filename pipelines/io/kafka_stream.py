@@ -52,8 +52,8 @@ from apache_beam.utils.timestamp import Duration, Timestamp
 from pipelines.config import KafkaConfig
 from pipelines.core.offsets import covers, resume_offset
 from pipelines.core.records import Message, kafka_time
+from pipelines.io.beam_runner import single_process_runner
 from pipelines.io.kafka_source import kafka_source, make_consumer
-from pipelines.transforms.common import single_process_runner
 
 # End of an open offset range (Java's KafkaIO uses Long.MAX_VALUE the same way).
 INFINITY = sys.maxsize

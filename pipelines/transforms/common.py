@@ -1,9 +1,9 @@
-"""What every step shares: a DoFn that applies a core function and routes failures.
+"""A DoFn that applies a core function and routes its failures to dead letters.
 
-`ApplyOrDeadLetter(step, fn, now)` calls `fn(element)` (which returns one output, or
-None for "no output") and sends any exception to the `dead_letter` tagged output as a
-`DeadLetter` with a stable code (`ArticleError.code`, or `unexpected_error` for bugs), bumping
-`Metrics.counter(step, code)`. Bad input never stops the pipeline and is never dropped.
+`ApplyOrDeadLetter(step, fn, now)` calls `fn(element)` (which returns one output, or None for
+"no output") and sends any exception to the `dead_letter` tagged output as a `DeadLetter`
+(`core.errors.make_dead_letter`), bumping `Metrics.counter(step, code)`. Bad input never
+stops the pipeline and is never dropped.
 """
 
 from __future__ import annotations
@@ -15,45 +15,7 @@ import apache_beam as beam
 from apache_beam.metrics import Metrics
 
 from pipelines.core.clock import Clock, utc_now
-from pipelines.core.errors import ArticleError
-from pipelines.core.records import DeadLetter
-
-DEAD_LETTER = "dead_letter"
-
-
-def single_process_runner(pipeline: beam.Pipeline) -> bool:
-    """Whether every bundle of a job runs in one SDK process: Prism, and the Direct runner
-    (which hands streaming jobs to Prism). Process-wide state is then job-wide."""
-    return type(pipeline.runner).__name__ in {
-        "PrismRunner",
-        "DirectRunner",
-        "SwitchingDirectRunner",
-    }
-
-
-def describe_article(element: Any) -> tuple[str, bytes, str | None]:
-    """(source, raw bytes, article_id) of a RawArticle or Article, for dead letters."""
-    raw = getattr(element, "body", None)
-    if raw is None:
-        raw = (getattr(element, "text", "") or "").encode("utf-8")
-    return getattr(element, "source", "?"), raw, getattr(element, "article_id", None)
-
-
-def make_dead_letter(step: str, exc: Exception, element: Any, now: Clock) -> DeadLetter:
-    source, raw, article_id = describe_article(element)
-    if isinstance(exc, ArticleError):
-        code, message = exc.code, exc.message
-    else:
-        code, message = "unexpected_error", f"{type(exc).__name__}: {exc}"
-    return DeadLetter(
-        source=source,
-        step=step,
-        error_code=code,
-        error_message=message[:2000],
-        failed_at=now(),
-        raw=raw,
-        article_id=article_id,
-    )
+from pipelines.core.errors import DEAD_LETTER, make_dead_letter
 
 
 class ApplyOrDeadLetter(beam.DoFn):

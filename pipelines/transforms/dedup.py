@@ -75,13 +75,10 @@ from apache_beam.transforms.userstate import ReadModifyWriteStateSpec
 
 from pipelines.core import dedup
 from pipelines.core.chunks import SignChunk
+from pipelines.core.clock import Clock, utc_now
+from pipelines.core.errors import DEAD_LETTER
 from pipelines.core.records import Article
-from pipelines.transforms.common import (
-    DEAD_LETTER,
-    Clock,
-    single_process_runner,
-    utc_now,
-)
+from pipelines.io.beam_runner import single_process_runner
 from pipelines.transforms.workers import ChunkedApply
 
 STEP = "dedup"

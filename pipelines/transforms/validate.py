@@ -11,8 +11,10 @@ import functools
 import apache_beam as beam
 
 from pipelines.core import schemas
+from pipelines.core.clock import Clock, utc_now
+from pipelines.core.errors import DEAD_LETTER
 from pipelines.core.validate import validate_record
-from pipelines.transforms.common import DEAD_LETTER, ApplyOrDeadLetter, Clock, utc_now
+from pipelines.transforms.common import ApplyOrDeadLetter
 
 
 class ValidateArticles(beam.PTransform):

@@ -29,7 +29,7 @@ following chunks.
 With `workers=0` the task runs inline in the DoFn's process, unguarded: a page that crashes
 the process takes the SDK worker down with it (the runner retries the bundle, and the page
 crashes it again), and one that spins holds its bundle forever. So the commands give every
-job at least one worker process (commands.backfill.default_cpu_workers): one per CPU where
+job at least one worker process (commands.settings.default_cpu_workers): one per CPU where
 the runner runs all of a job's Python in one process (Prism, the in-process DirectRunner),
 one per SDK process where the runner parallelizes by itself (Flink, Dataflow, the
 DirectRunner with several processes); there it buys isolation, not speed, for no measurable
@@ -56,8 +56,8 @@ import apache_beam as beam
 from apache_beam.metrics import Metrics
 
 from pipelines.core.chunks import TIME_LIMIT_EXCEEDED, WORKER_CRASHED, Failure, TimeLimit
-from pipelines.core.errors import ArticleError
-from pipelines.transforms.common import DEAD_LETTER, Clock, make_dead_letter, utc_now
+from pipelines.core.clock import Clock, utc_now
+from pipelines.core.errors import DEAD_LETTER, ArticleError, make_dead_letter
 from pipelines.transforms.pools import (
     POOLS,
     GuardedPool,
