@@ -79,6 +79,7 @@ lint: venv
 	$(BIN)/ruff check pipelines tests benchmarks
 	$(BIN)/ruff format --check pipelines tests benchmarks
 	$(BIN)/mypy pipelines
+	$(BIN)/python -m pipelines.tools.layering
 
 fmt: venv
 	$(BIN)/ruff format pipelines tests benchmarks

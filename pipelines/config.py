@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipelines.core.defaults import MAX_BODY_BYTES, NEAR_DUP_THRESHOLD
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 LOCAL_S3_SECRET = "newswire-local-secret"  # the local stack's published credential, not a secret
 
@@ -171,8 +173,8 @@ class Config:
     stack: StackConfig = field(default_factory=StackConfig)
     catalog: CatalogConfig = field(default_factory=CatalogConfig)
     spacy_model: str = "en_core_web_sm"
-    near_duplicate_threshold: float = 0.4  # tuned in benchmarks/quality/near_dup_variants.py
-    max_body_bytes: int = 20_000_000  # larger inputs go to dead letters (hostile-page guard)
+    near_duplicate_threshold: float = NEAR_DUP_THRESHOLD
+    max_body_bytes: int = MAX_BODY_BYTES
     # Per-article time limit of the CPU steps (cleaning, enrichment in worker processes):
     # time_limit_s + time_limit_s_per_mb per MB of the article; past it the article is a dead
     # letter (time_limit_exceeded). About ten times the measured cost: core.chunks.TimeLimit.

@@ -1,5 +1,5 @@
-"""The newswire Beam graph's processing steps, used by batch backfills (streaming.py adds its
-own steps around them).
+"""The newswire Beam graph's processing steps, one function for batch backfills and the
+streaming job (`process_articles`; streaming.py adds its own steps through `StreamingSteps`).
 
     raw articles -> CleanArticles -> DeduplicateArticles -> EnrichArticles -> ValidateArticles
                  -> WriteParquet (data files of the articles, duplicates, dead_letter and
@@ -12,6 +12,7 @@ into one `dead_letter` output, each with the step and a stable reason.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,16 +23,17 @@ from pipelines.config import S3Config
 from pipelines.core.chunks import EnrichChunk, TimeLimit
 from pipelines.core.clean import CleanSettings
 from pipelines.core.clean import preload as preload_clean
+from pipelines.core.clock import Clock, utc_now
 from pipelines.core.dedup import DedupSettings
+from pipelines.core.defaults import MAX_BODY_BYTES
 from pipelines.core.enrich import EnrichSettings
 from pipelines.core.layout import ARTICLES, DEAD_LETTERS, DUPLICATES, INDEX
 from pipelines.core.records import DeadLetter, to_avro
+from pipelines.io.sink import WriteParquet
 from pipelines.transforms.clean import CleanArticles
-from pipelines.transforms.common import Clock, utc_now
-from pipelines.transforms.dedup import DeduplicateArticles
+from pipelines.transforms.dedup import DeduplicateArticles, DedupResult
 from pipelines.transforms.enrich import EnrichArticles
 from pipelines.transforms.validate import ValidateArticles
-from pipelines.transforms.write import WriteParquet
 
 
 @dataclass(frozen=True)
@@ -43,21 +45,93 @@ class PipelineSettings:
     enrich: EnrichSettings = field(default_factory=EnrichSettings)
     near_duplicates: str = "mark"  # or "drop"
     shards: int = 1  # files per partition grow with rows (max_rows), not with this
-    max_body_bytes: int = 20_000_000
+    max_body_bytes: int = MAX_BODY_BYTES
     # The configured claims location (Config.claims_uri): a message's body_ref is read only
     # from under it; None refuses every claim check.
     claims_uri: str | None = None
     # Worker processes for cleaning and enrichment (transforms.workers); 0 runs them in the
     # runner's own worker processes, unguarded: a page that crashes or hangs them stops the
-    # job (the commands default to at least 1: commands.backfill.default_cpu_workers).
+    # job (the commands default to at least 1: commands.settings.default_cpu_workers).
     cpu_workers: int = 0
     # How long cleaning or enriching one article may take in a worker process (Config
     # time_limit_s, time_limit_s_per_mb); past it the article is a dead letter.
     time_limit: TimeLimit = field(default_factory=TimeLimit)
 
 
+FirstSeenStep = Callable[[beam.PCollection], tuple[beam.PCollection, beam.PCollection]]
+AcrossWindowsStep = Callable[[DedupResult], DedupResult]
+
+
+@dataclass(frozen=True)
+class StreamingSteps:
+    """What only streaming adds to the processing steps, each applied where it stands:
+    `keep_first_seen` after CleanArticles (articles -> (articles, exact duplicates of earlier
+    windows)), `across_windows` after DeduplicateArticles (which then keeps the signatures and
+    decides a window in memory)."""
+
+    keep_first_seen: FirstSeenStep
+    across_windows: AcrossWindowsStep
+
+
+def process_articles(
+    raws: beam.PCollection,
+    settings: PipelineSettings,
+    *,
+    previous: Any = None,
+    now: Clock = utc_now,
+    streaming: StreamingSteps | None = None,
+    dead_letters: tuple[beam.PCollection, ...] = (),
+) -> dict[str, beam.PCollection]:
+    """The processing steps of batch and streaming alike, applied in the caller's scope: their
+    labels are the caller's (stable step names for Flink savepoints). `dead_letters` are the
+    caller's earlier ones, flattened with every step's. See `ProcessArticles` for the outputs."""
+    s = settings
+    warm = (preload_clean, EnrichChunk(s.enrich).preload)  # workers load them meanwhile
+    cleaned = raws | "CleanArticles" >> CleanArticles(
+        s.clean,
+        now,
+        s.max_body_bytes,
+        workers=s.cpu_workers,
+        warm=warm,
+        time_limit=s.time_limit,
+    )
+    articles, exact = cleaned.articles, None
+    if streaming:
+        articles, exact = streaming.keep_first_seen(articles)
+    deduped = articles | "DeduplicateArticles" >> DeduplicateArticles(
+        s.dedup,
+        near_duplicates=s.near_duplicates,
+        previous=previous,
+        now=now,
+        keep_signatures=streaming is not None,  # the check across windows reuses them
+        in_memory=streaming is not None,  # a window's articles fit one worker
+    )
+    if streaming:
+        deduped = streaming.across_windows(deduped)
+    enriched = deduped.articles | "EnrichArticles" >> EnrichArticles(
+        s.enrich, now=now, workers=s.cpu_workers, time_limit=s.time_limit
+    )
+    validated = enriched.articles | "ValidateArticles" >> ValidateArticles(now=now)
+    dead = (
+        *dead_letters,
+        cleaned.dead_letter,
+        deduped.dead_letter,
+        enriched.dead_letter,
+        validated.dead_letter,
+    ) | "CollectDeadLetters" >> beam.Flatten()
+    duplicates = deduped.duplicates
+    if exact is not None:
+        duplicates = (exact, duplicates) | "AllDuplicates" >> beam.Flatten()
+    return {
+        "articles": validated.valid,
+        "duplicates": duplicates,
+        "index": deduped.index,
+        "dead_letter": dead,
+    }
+
+
 class ProcessArticles(beam.PTransform):
-    """RawArticle -> {articles, duplicates, index, dead_letter}.
+    """RawArticle -> {articles, duplicates, index, dead_letter}: `process_articles` in batch.
 
     In: PCollection[RawArticle]; `previous` is a PCollection[IndexEntry] of articles that
     earlier runs admitted (or None). Out: a dict of PCollections — `articles` (validated
@@ -74,38 +148,7 @@ class ProcessArticles(beam.PTransform):
         self.now = now
 
     def expand(self, raws: beam.PCollection) -> dict[str, beam.PCollection]:
-        s = self.settings
-        warm = (preload_clean, EnrichChunk(s.enrich).preload)  # workers load them meanwhile
-        cleaned = raws | "CleanArticles" >> CleanArticles(
-            s.clean,
-            self.now,
-            s.max_body_bytes,
-            workers=s.cpu_workers,
-            warm=warm,
-            time_limit=s.time_limit,
-        )
-        deduped = cleaned.articles | "DeduplicateArticles" >> DeduplicateArticles(
-            s.dedup,
-            near_duplicates=s.near_duplicates,
-            previous=self.previous,
-            now=self.now,
-        )
-        enriched = deduped.articles | "EnrichArticles" >> EnrichArticles(
-            s.enrich, now=self.now, workers=s.cpu_workers, time_limit=s.time_limit
-        )
-        validated = enriched.articles | "ValidateArticles" >> ValidateArticles(now=self.now)
-        dead = (
-            cleaned.dead_letter,
-            deduped.dead_letter,
-            enriched.dead_letter,
-            validated.dead_letter,
-        ) | "CollectDeadLetters" >> beam.Flatten()
-        return {
-            "articles": validated.valid,
-            "duplicates": deduped.duplicates,
-            "index": deduped.index,
-            "dead_letter": dead,
-        }
+        return process_articles(raws, self.settings, previous=self.previous, now=self.now)
 
 
 def _count_dead_letter(letter: DeadLetter) -> DeadLetter:

@@ -41,23 +41,19 @@ from apache_beam.transforms.userstate import (
 from apache_beam.utils.timestamp import Duration
 
 from pipelines.config import CatalogConfig, KafkaConfig
-from pipelines.core.chunks import EnrichChunk
-from pipelines.core.clean import preload as preload_clean
+from pipelines.core.clock import Clock, utc_now
 from pipelines.core.dedup import FirstSeen, duplicate_record
 from pipelines.core.offsets import StreamState
 from pipelines.core.records import Article
+from pipelines.io.beam_runner import single_process_runner
 from pipelines.io.commit import CommitToTables
 from pipelines.io.index import IndexEntries
 from pipelines.io.kafka_dlq import PublishDeadLetters
 from pipelines.io.kafka_java import ReadKafkaWithJava
 from pipelines.io.kafka_stream import CommitOffsets, ReadKafkaStream
-from pipelines.pipeline import PipelineSettings, WriteOutputs
-from pipelines.transforms.clean import CleanArticles
-from pipelines.transforms.common import Clock, single_process_runner, utc_now
+from pipelines.pipeline import PipelineSettings, StreamingSteps, WriteOutputs, process_articles
 from pipelines.transforms.decode import DecodeArticles
-from pipelines.transforms.dedup import DeduplicateAcrossWindows, DeduplicateArticles
-from pipelines.transforms.enrich import EnrichArticles
-from pipelines.transforms.validate import ValidateArticles
+from pipelines.transforms.dedup import DeduplicateAcrossWindows, DedupResult
 
 DUPLICATES = "duplicates"
 
@@ -74,7 +70,7 @@ class StreamSettings:
     window_s: float = 60.0
     idle_after_s: float = 5.0  # an idle partition's watermark follows the clock after this
     first_seen_ttl_s: float = 7 * 24 * 3600.0  # how long exact-duplicate state is kept
-    dlq_topic: str | None = "raw-articles.dlq"
+    dlq_topic: str | None = KafkaConfig.dlq_topic
     stop_file: str | None = None  # drain when this file appears
     stop_after_idle_s: float | None = None  # finish when every partition is idle this long
     # "python": ReadKafkaStream (kafka-python, every runner); "java": Beam's KafkaIO through
@@ -179,6 +175,40 @@ class StreamArticles(beam.PTransform):
         self.settings = settings
         self.now = now
 
+    def _keep_first_seen(
+        self, articles: beam.PCollection
+    ) -> tuple[beam.PCollection, beam.PCollection]:
+        """Articles -> (the first seen with their text, exact duplicates): see `_FirstSeen`."""
+        s, now = self.settings, self.now
+        if single_process_runner(articles.pipeline):
+            first = articles | "KeepFirstSeen" >> beam.ParDo(
+                _FirstSeenInMemory(
+                    s.first_seen_ttl_s, f"{s.pipeline.output_uri}|{uuid.uuid4().hex}", now
+                )
+            ).with_outputs(DUPLICATES, main="articles")
+            return first.articles, first[DUPLICATES]
+        first = (
+            articles
+            | "GlobalWindow" >> beam.WindowInto(window.GlobalWindows())
+            | "KeyByFingerprint" >> beam.Map(lambda a: (a.content_fingerprint, a))
+            | "KeepFirstSeen"
+            >> beam.ParDo(_FirstSeen(s.first_seen_ttl_s, now)).with_outputs(
+                DUPLICATES, main="articles"
+            )
+        )
+        rewindowed = first.articles | "RewindowArticles" >> _windowing(s)
+        return rewindowed, first[DUPLICATES] | "RewindowDuplicates" >> _windowing(s)
+
+    def _across_windows(self, within: DedupResult) -> DedupResult:
+        s, ps = self.settings, self.settings.pipeline
+        return within | "DeduplicateAcrossWindows" >> DeduplicateAcrossWindows(
+            ps.dedup,
+            IndexEntries(ps.output_uri, ps.s3, s.catalog),
+            memory_key=f"{ps.output_uri}|{uuid.uuid4().hex}",  # this pipeline's own memory
+            near_duplicates=ps.near_duplicates,
+            now=self.now,
+        )
+
     def expand(self, pbegin: beam.pvalue.PBegin) -> beam.PCollection:
         s, ps, now = self.settings, self.settings.pipeline, self.now
         if s.kafka_source == "java":
@@ -200,63 +230,14 @@ class StreamArticles(beam.PTransform):
         decoded = messages | "DecodeArticles" >> DecodeArticles(
             ps.s3, now, ps.max_body_bytes, claims_uri=ps.claims_uri
         )
-        warm = (preload_clean, EnrichChunk(ps.enrich).preload)  # workers load them meanwhile
-        cleaned = decoded.articles | "CleanArticles" >> CleanArticles(
-            ps.clean,
-            now,
-            ps.max_body_bytes,
-            workers=ps.cpu_workers,
-            warm=warm,
-            time_limit=ps.time_limit,
-        )
-        if single_process_runner(pbegin.pipeline):
-            first = cleaned.articles | "KeepFirstSeen" >> beam.ParDo(
-                _FirstSeenInMemory(s.first_seen_ttl_s, f"{ps.output_uri}|{uuid.uuid4().hex}", now)
-            ).with_outputs(DUPLICATES, main="articles")
-            rewindowed, exact = first.articles, first[DUPLICATES]
-        else:
-            first = (
-                cleaned.articles
-                | "GlobalWindow" >> beam.WindowInto(window.GlobalWindows())
-                | "KeyByFingerprint" >> beam.Map(lambda a: (a.content_fingerprint, a))
-                | "KeepFirstSeen"
-                >> beam.ParDo(_FirstSeen(s.first_seen_ttl_s, now)).with_outputs(
-                    DUPLICATES, main="articles"
-                )
-            )
-            rewindowed = first.articles | "RewindowArticles" >> _windowing(s)
-            exact = first[DUPLICATES] | "RewindowDuplicates" >> _windowing(s)
-        within = rewindowed | "DeduplicateArticles" >> DeduplicateArticles(
-            ps.dedup,
-            near_duplicates=ps.near_duplicates,
+        outputs = process_articles(
+            decoded.articles,
+            ps,
             now=now,
-            keep_signatures=True,  # the check across windows reuses them
-            in_memory=True,  # a window's articles fit one worker: fewer shuffles and hops
+            streaming=StreamingSteps(self._keep_first_seen, self._across_windows),
+            dead_letters=(decoded.dead_letter,),
         )
-        deduped = within | "DeduplicateAcrossWindows" >> DeduplicateAcrossWindows(
-            ps.dedup,
-            IndexEntries(ps.output_uri, ps.s3, s.catalog),
-            memory_key=f"{ps.output_uri}|{uuid.uuid4().hex}",  # this pipeline's own memory
-            near_duplicates=ps.near_duplicates,
-            now=now,
-        )
-        enriched = deduped.articles | "EnrichArticles" >> EnrichArticles(
-            ps.enrich, now=now, workers=ps.cpu_workers, time_limit=ps.time_limit
-        )
-        validated = enriched.articles | "ValidateArticles" >> ValidateArticles(now=now)
-        dead = (
-            decoded.dead_letter,
-            cleaned.dead_letter,
-            deduped.dead_letter,
-            enriched.dead_letter,
-            validated.dead_letter,
-        ) | "CollectDeadLetters" >> beam.Flatten()
-        outputs = {
-            "articles": validated.valid,
-            "duplicates": (exact, deduped.duplicates) | "AllDuplicates" >> beam.Flatten(),
-            "index": deduped.index,
-            "dead_letter": dead,
-        }
+        dead = outputs["dead_letter"]
         # File names carry this job's own token: a committed file is never overwritten by a
         # later run, or by a second job on the same output, writing the same window's rows.
         written = outputs | "WriteOutputs" >> WriteOutputs(ps, tag=f"s{uuid.uuid4().hex[:12]}")

@@ -5,11 +5,11 @@ alternating, and the best time of each is kept.
 
 - clean: `pipelines.core.clean.clean_article` on HTML pages vs `trafilatura.bare_extraction`
   with metadata and its default settings (text, title, author, date: the same job).
-- near-duplicates: our MinHash signatures + LSH (`pipelines.core.dedup`) vs datasketch
-  `MinHash.update_batch` + `MinHashLSH` with the same shingles (3 words), 128 permutations,
-  the same bands x rows and the same verification (estimated Jaccard >= threshold), so both
-  run at the same operating point; precision and recall against the generator's ground truth
-  (same story = duplicate) are reported for both.
+- near-duplicates: our MinHash signatures + LSH (`core.minhash`, `core.lsh`, `core.dedup`) vs
+  datasketch `MinHash.update_batch` + `MinHashLSH` with the same shingles (3 words), 128
+  permutations, the same bands x rows and the same verification (estimated Jaccard >=
+  threshold), so both run at the same operating point; precision and recall against the
+  generator's ground truth (same story = duplicate) are reported for both.
 - entities: our NER path (dateline strip, length cap, `nlp.pipe`, entity aggregation) vs
   spaCy `nlp.pipe` alone with the same model and the same components, on English texts.
 - Avro decode: `pipelines.core.decode.decode_message` (single-object header, fingerprint

@@ -54,8 +54,8 @@ def ours(topic: str, output: str) -> dict[str, Any]:
     from pipelines.config import Config
     from pipelines.core.records import to_avro
     from pipelines.io.kafka_source import ReadKafkaRange
+    from pipelines.io.sink import WriteParquet
     from pipelines.transforms.decode import DecodeArticles
-    from pipelines.transforms.write import WriteParquet
 
     config = Config.from_env(os.environ)
     # As `newswire backfill` runs it: the DirectRunner's engine, without its Prism attempt.

@@ -45,7 +45,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from pipelines.core import dedup
+from pipelines.core import dedup, minhash
 from pipelines.core.errors import ArticleError
 
 GROUND_TRUTH = Path("/work/shared/benchmarks/article-extraction/ground-truth.json")
@@ -314,7 +314,7 @@ def detect_datasketch(
     started = time.perf_counter()
     sigs: dict[int, Any] = {}
     for i, text in enumerate(items):
-        toks = dedup.tokens(text)
+        toks = minhash.tokens(text)
         if not toks:
             continue
         m = MinHash(num_perm=settings.num_perm, seed=1)
@@ -428,20 +428,20 @@ def _jaccard_margins(
     k: int,
 ) -> dict[str, Any]:
     """Exact shingle Jaccard: variants vs their original, different originals, follow-ups."""
-    originals = [dedup.shingles(t, k) for t in texts]
+    originals = [minhash.shingles(t, k) for t in texts]
     variant_j = sorted(
-        dedup.jaccard(dedup.shingles(items[i], k), originals[story[i]])
+        minhash.jaccard(minhash.shingles(items[i], k), originals[story[i]])
         for i in range(len(items))
         if kinds[i] == "variant"
     )
     cross = sorted(
-        dedup.jaccard(originals[i], originals[j])
+        minhash.jaccard(originals[i], originals[j])
         for i in range(len(originals))
         for j in range(i + 1, len(originals))
     )
     used = [originals[story[i]] for i in range(len(items)) if kinds[i] == "original"]
     follow_j = sorted(
-        max(dedup.jaccard(dedup.shingles(items[i], k), o) for o in used)
+        max(minhash.jaccard(minhash.shingles(items[i], k), o) for o in used)
         for i in range(len(items))
         if kinds[i] == "follow_up"
     )

@@ -34,7 +34,6 @@ or catalog unreachable (pre-flight).
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import hashlib
 import json
 import os
@@ -46,13 +45,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from pipelines.commands import FAILED, OK, UsageError, uri_arg
+from pipelines.commands.settings import default_cpu_workers, pipeline_settings, start_cpu_workers
 from pipelines.config import Config, S3Config
 from pipelines.memory import fix_mmap_threshold, release_freed_memory
 
 if TYPE_CHECKING:
     from apache_beam.options.pipeline_options import PipelineOptions
 
-    from pipelines.core.enrich import EnrichSettings
     from pipelines.io.kafka_source import OffsetRange
     from pipelines.io.tables import Tables
     from pipelines.pipeline import PipelineSettings
@@ -132,18 +131,6 @@ def parse_bound(value: str | None) -> int | datetime | None:
     return parsed
 
 
-def default_cpu_workers(one_sdk_process: bool) -> int:
-    """The CPU workers a job gets unless told: one per CPU when the runner runs all of the job's
-    Python in one process (the in-process DirectRunner, Prism), whose GIL would hold the heavy
-    steps to one core; one per SDK process when the runner parallelizes by itself (Flink,
-    Dataflow, the DirectRunner with several SDK processes), not for speed but so that a page
-    that crashes or hangs its worker is a dead letter rather than a dead SDK process whose
-    bundle the runner retries forever (transforms.workers). Measured against none (backfill of
-    600 real pages, 2 cores): the same CPU within noise, 9-24% less wall time (the processes
-    overlap), +160-200 MB peak memory."""
-    return len(os.sched_getaffinity(0)) if one_sdk_process else 1
-
-
 def cpu_workers(args: argparse.Namespace) -> int:
     """--cpu-workers, or its default for the DirectRunner in this process."""
     if args.cpu_workers is not None:
@@ -152,39 +139,14 @@ def cpu_workers(args: argparse.Namespace) -> int:
     return default_cpu_workers(args.workers <= 1 and not other_runner)
 
 
-def start_cpu_workers(workers: int, config: Config) -> None:
-    """Start the job's CPU worker processes now, before this process imports Beam: they
-    import and load the models meanwhile. Release with `transforms.pools.POOLS.release`."""
-    from pipelines.core.chunks import EnrichChunk
-    from pipelines.core.clean import preload as preload_clean
-    from pipelines.transforms.pools import POOLS
-
-    POOLS.acquire(workers, warm=(preload_clean, EnrichChunk(enrich_settings(config)).preload))
-
-
-def enrich_settings(config: Config) -> EnrichSettings:
-    from pipelines.core.enrich import EnrichSettings
-
-    return dataclasses.replace(EnrichSettings(), spacy_model=config.spacy_model)
-
-
 def settings_for(args: argparse.Namespace, config: Config) -> PipelineSettings:
-    from pipelines.core.chunks import TimeLimit
-    from pipelines.core.dedup import DedupSettings
-    from pipelines.pipeline import PipelineSettings
-
-    threshold = args.threshold if args.threshold is not None else config.near_duplicate_threshold
-    return PipelineSettings(
-        output_uri=args.output.rstrip("/"),
-        s3=config.s3,
-        dedup=dataclasses.replace(DedupSettings(), threshold=threshold),
-        enrich=enrich_settings(config),
+    return pipeline_settings(
+        config,
+        args.output,
         near_duplicates=args.near_duplicates,
-        shards=args.shards,
-        max_body_bytes=config.max_body_bytes,
-        claims_uri=config.claims_uri,
         cpu_workers=cpu_workers(args),
-        time_limit=TimeLimit(config.time_limit_s, config.time_limit_s_per_mb),
+        shards=args.shards,
+        threshold=args.threshold,
     )
 
 

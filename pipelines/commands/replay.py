@@ -43,11 +43,12 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from pipelines.commands import UNREACHABLE, uri_arg
 from pipelines.config import Config
+from pipelines.core.clock import as_utc
 from pipelines.core.errors import ArticleError
 from pipelines.core.records import RAW_TRUNCATE_BYTES, RawArticle, raw_article_from_avro
 
@@ -132,15 +133,9 @@ def parse_when(value: str) -> datetime:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"not a date or ISO time: {value!r}") from exc
-    if parsed.tzinfo is None:
-        if "T" in value or " " in value:
-            raise argparse.ArgumentTypeError(f"a time needs a zone (e.g. Z): {value!r}")
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
-
-
-def _utc(value: datetime) -> datetime:
-    return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+    if parsed.tzinfo is None and ("T" in value or " " in value):
+        raise argparse.ArgumentTypeError(f"a time needs a zone (e.g. Z): {value!r}")
+    return as_utc(parsed)
 
 
 def dead_letter_rows(tables: Any, since: datetime | None = None) -> Iterator[dict[str, Any]]:
@@ -171,7 +166,7 @@ def select(
             continue
         if code_set is not None and row["error_code"] not in code_set:
             continue
-        failed_at = _utc(row["failed_at"])
+        failed_at = as_utc(row["failed_at"])
         if (since and failed_at < since) or (until and failed_at >= until):
             continue
         ident = (row["source"], row["step"], row["error_code"])

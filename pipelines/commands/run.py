@@ -202,16 +202,19 @@ def stream_settings(
     held: StreamState | None = None,
 ) -> StreamSettings:
     """The job's settings from `newswire run` arguments (also used by deploy/docker/submit.py)."""
-    from pipelines.commands.backfill import settings_for
+    from pipelines.commands.settings import pipeline_settings
     from pipelines.streaming import StreamSettings
 
     topic = args.topic or config.kafka.topic
     dlq = args.dlq_topic or config.kafka.dlq_topic
-    args.threshold = None
-    args.shards = 1
-    args.cpu_workers = stream_cpu_workers(args)
+    pipeline = pipeline_settings(
+        config,
+        args.output,
+        near_duplicates=args.near_duplicates,
+        cpu_workers=stream_cpu_workers(args),
+    )
     return StreamSettings(
-        pipeline=settings_for(args, config),
+        pipeline=pipeline,
         kafka=dataclasses.replace(config.kafka, topic=topic),
         topic=topic,
         group_id=args.group or config.kafka.group_id,
@@ -237,7 +240,7 @@ def _expansion_jar(args: argparse.Namespace, config: Config) -> str | None:
 
 def stream_cpu_workers(args: argparse.Namespace) -> int:
     """--cpu-workers, or its default: Prism (and the DirectRunner) run one SDK process per job."""
-    from pipelines.commands.backfill import default_cpu_workers
+    from pipelines.commands.settings import default_cpu_workers
 
     if args.cpu_workers is not None:
         return int(args.cpu_workers)
@@ -254,7 +257,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
     workers = stream_cpu_workers(args)
     if workers == 0:
         return _run(args, config)
-    from pipelines.commands.backfill import start_cpu_workers
+    from pipelines.commands.settings import start_cpu_workers
     from pipelines.transforms.pools import POOLS
 
     start_cpu_workers(workers, config)  # before Beam's import: they load models meanwhile

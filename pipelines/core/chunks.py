@@ -1,12 +1,12 @@
 """Chunk tasks: what a CPU worker process runs for a step, one chunk of records at a time.
 
-    CleanChunk(settings, now)(raws)    -> [Article | Failure, ...]   one per input, in order
-    SignChunk(settings)(articles)      -> [(Article, signature bytes) | Failure, ...]
-    EnrichChunk(settings)(articles)    -> [Article | Failure, ...]
+    CleanChunk(settings, now)(raws)    -> [Article | ArticleError, ...]   one per input, in order
+    SignChunk(settings)(articles)      -> [(Article, signature bytes) | ArticleError, ...]
+    EnrichChunk(settings)(articles)    -> [Article | ArticleError, ...]
 
 A task is a picklable callable over a list; an exception confined to one record becomes that
-record's `Failure` (plain data, so it pickles back to the parent, where the transform
-dead-letters it). This module imports neither Beam nor any client: a spawned worker
+record's `ArticleError` (it pickles back to the parent, where the transform dead-letters
+it). This module imports neither Beam nor any client: a spawned worker
 unpickles a task by importing it, and should load only what the step needs.
 Enrichment models are loaded once per process (`enrich_models`) and shared by every chunk.
 `TimeLimit` is how long a task may take per record before the record becomes a dead letter
@@ -57,28 +57,14 @@ def record_size(record: Any) -> int:
     return len(getattr(record, "text", "") or "")
 
 
-@dataclass(frozen=True)
-class Failure:
-    """A task's verdict on one record (`ArticleError` itself does not round-trip pickle)."""
-
-    code: str
-    message: str
-
-    @classmethod
-    def of(cls, exc: Exception) -> Failure:
-        if isinstance(exc, ArticleError):
-            return cls(exc.code, exc.message)
-        return cls("unexpected_error", f"{type(exc).__name__}: {exc}")
-
-
 def per_element(fn: Callable[[Any], Any], items: list[Any]) -> list[Any]:
-    """Apply `fn` to each item; a raised exception becomes that item's `Failure`."""
+    """Apply `fn` to each item; a raised exception becomes that item's `ArticleError`."""
     out: list[Any] = []
     for item in items:
         try:
             out.append(fn(item))
-        except Exception as exc:  # returned as the item's Failure, never dropped
-            out.append(Failure.of(exc))
+        except Exception as exc:  # returned as the item's error, never dropped
+            out.append(ArticleError.of(exc))
     return out
 
 
@@ -135,5 +121,4 @@ class EnrichChunk:
         enrich_models(self.settings)
 
     def __call__(self, articles: list[Article]) -> list[Any]:
-        results = enrich_articles(articles, enrich_models(self.settings))
-        return [Failure.of(r) if isinstance(r, ArticleError) else r for r in results]
+        return list(enrich_articles(articles, enrich_models(self.settings)))

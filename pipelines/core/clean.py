@@ -19,9 +19,10 @@ from __future__ import annotations
 import re
 import zlib
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
+from pipelines.core.clock import as_utc
 from pipelines.core.dates import (
     LocalDateTime,
     infer_zone,
@@ -30,6 +31,7 @@ from pipelines.core.dates import (
     parse_datetime,
     to_utc,
 )
+from pipelines.core.defaults import MAX_BODY_BYTES
 from pipelines.core.errors import ArticleError
 from pipelines.core.html_extract import (
     HtmlOptions,
@@ -60,7 +62,7 @@ class CleanSettings:
     """Knobs of the CLEAN step; the defaults are what the pipeline runs."""
 
     min_words: int = 20  # shorter texts are not articles (captions, teasers, error pages)
-    max_body_bytes: int = 20_000_000  # matches Config.max_body_bytes
+    max_body_bytes: int = MAX_BODY_BYTES
     strip_dateline: bool = True  # move "PARIS (Reuters) -" from the text to dateline/agency
     max_future: timedelta = timedelta(days=1)  # later publication times are discarded
     html: HtmlOptions = field(default_factory=HtmlOptions)
@@ -97,9 +99,7 @@ def clean_article(
 ) -> Article:
     """Clean one raw article. Raises ArticleError with a stable code for unusable input."""
     settings = settings or DEFAULT_SETTINGS
-    ingested_at = (
-        ingested_at.astimezone(UTC) if ingested_at.tzinfo else ingested_at.replace(tzinfo=UTC)
-    )
+    ingested_at = as_utc(ingested_at)
     body = _body(raw.body, settings.max_body_bytes)
     declared_type, charset = _content_type(raw.content_type)
     text = decode_html(body, raw.encoding or charset)

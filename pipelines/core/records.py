@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from pipelines.core.clock import as_utc
+
 RAW_TRUNCATE_BYTES = 1 << 20  # dead letters keep at most 1 MiB of the raw input
 
 
@@ -142,11 +144,7 @@ def _plain(value: Any) -> Any:
 
 def _utc(value: Any) -> Any:
     # fastavro returns aware datetimes for timestamp-micros; normalise to UTC anyway.
-    if isinstance(value, datetime):
-        if value.tzinfo is UTC:  # what fastavro returns: nothing to convert
-            return value
-        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
-    return value
+    return as_utc(value) if isinstance(value, datetime) else value
 
 
 def raw_article_from_avro(
@@ -175,12 +173,6 @@ def raw_article_from_avro(
         BodyRef(**ref) if ref else None,
         attributes,
     )
-
-
-def article_from_avro(d: dict[str, Any]) -> Article:
-    values = {k: _utc(v) for k, v in d.items()}
-    values["entities"] = [Entity(**e) for e in d.get("entities") or []]
-    return Article(**values)
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,10 +23,12 @@ import apache_beam as beam
 from apache_beam.metrics import Metrics
 
 from pipelines.config import S3Config
+from pipelines.core.clock import Clock, utc_now
+from pipelines.core.defaults import MAX_BODY_BYTES
+from pipelines.core.errors import DEAD_LETTER
 from pipelines.core.records import DeadLetter
 from pipelines.io.inputs import InputError, Inputs, kind_of, walk
 from pipelines.io.objectstore import S3Store, make_s3_client, split_s3_uri
-from pipelines.transforms.common import DEAD_LETTER, Clock, utc_now
 
 _GLOB_CHARS = "*?["
 
@@ -147,7 +149,7 @@ class ReadRawFiles(beam.PTransform):
         self,
         patterns: list[str],
         s3: S3Config,
-        max_body_bytes: int = 20_000_000,
+        max_body_bytes: int = MAX_BODY_BYTES,
         now: Clock = utc_now,
     ) -> None:
         super().__init__()

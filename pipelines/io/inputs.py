@@ -56,6 +56,8 @@ from pathlib import Path
 from typing import IO, Any, TypeVar
 
 from pipelines.config import Config
+from pipelines.core.clock import as_utc
+from pipelines.core.errors import ArticleError
 from pipelines.core.records import RawArticle
 from pipelines.core.urls import article_id_for
 from pipelines.io.bounded import (
@@ -101,11 +103,6 @@ _TAG_RE = re.compile(
     r"<\s*(?:!doctype|html|head|body|p|div|span|article|section|main|h[1-6]|title|meta|br|a|table|ul|li|img|script)\b",
     re.I,
 )
-_INVISIBLE_RE = re.compile(
-    r"<head\b.*?</head\s*>|<script\b.*?</script\s*>|<style\b.*?</style\s*>|<template\b.*?</template\s*>|<!--.*?-->",
-    re.I | re.S,
-)
-_ANY_TAG_RE = re.compile(r"<[^>]*>")
 # Skips what is never shown (head, scripts, styles, templates, comments, tags) and captures the
 # text between tags.
 _TEXT_SCAN_RE = re.compile(
@@ -135,15 +132,6 @@ class InputError:
 
 Item = RawArticle | InputError
 T = TypeVar("T")
-
-
-class _Bad(Exception):
-    """Raised inside the readers; turned into an `InputError` for the record at hand."""
-
-    def __init__(self, reason: str, message: str) -> None:
-        super().__init__(message)
-        self.reason = reason
-        self.message = message
 
 
 # --- bytes -> article --------------------------------------------------------------------------
@@ -179,7 +167,7 @@ def declared_charset(body: bytes, content_type: str | None = None) -> str | None
 
 
 def detect_encoding(body: bytes, declared: str | None = None) -> str:
-    """The encoding `body` decodes with; raises `_Bad("undecodable_bytes")` if none fits."""
+    """The encoding `body` decodes with; raises `ArticleError("undecodable_bytes")` if none fits."""
     return _detect(body, declared)[0]
 
 
@@ -202,7 +190,7 @@ def _detect(body: bytes, declared: str | None) -> tuple[str, str]:
     except UnicodeDecodeError as exc:
         if _UTF8_SEQUENCE_RE.search(body):
             # Valid UTF-8 sequences next to invalid bytes: broken UTF-8, not a legacy page.
-            raise _Bad(
+            raise ArticleError(
                 "undecodable_bytes", f"mixed encodings: invalid UTF-8 at byte {exc.start}"
             ) from exc
     return "windows-1252", _decode(body, "windows-1252", "neither UTF-8 nor")
@@ -212,13 +200,13 @@ def _decode(body: bytes, charset: str, how: str) -> str:
     try:
         return body.decode(charset)
     except UnicodeDecodeError as exc:
-        raise _Bad(
+        raise ArticleError(
             "undecodable_bytes",
             f"{how} {charset}, but byte 0x{body[exc.start]:02x} at offset {exc.start} "
             f"is not valid {charset}",
         ) from exc
     except LookupError as exc:  # pragma: no cover - normalize_charset only returns known codecs
-        raise _Bad("undecodable_bytes", f"unknown charset {charset}") from exc
+        raise ArticleError("undecodable_bytes", f"unknown charset {charset}") from exc
 
 
 def _check_binary(body: bytes) -> None:
@@ -226,15 +214,12 @@ def _check_binary(body: bytes) -> None:
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return
     if b"\x00" in head:
-        raise _Bad("binary_content", "contains NUL bytes: not text")
+        raise ArticleError("binary_content", "contains NUL bytes: not text")
     controls = len(head.translate(None, _NOT_CONTROL))
     if controls > len(head) // 20:
-        raise _Bad("binary_content", f"{controls} control bytes in the first {len(head)}: not text")
-
-
-def visible_text(markup: str) -> str:
-    """Rough visible text of a page: no head, scripts, styles, comments or tags."""
-    return html.unescape(_ANY_TAG_RE.sub(" ", _INVISIBLE_RE.sub(" ", markup)))
+        raise ArticleError(
+            "binary_content", f"{controls} control bytes in the first {len(head)}: not text"
+        )
 
 
 def has_visible_text(markup: str) -> bool:
@@ -258,21 +243,23 @@ def make_article(
     language: str | None = None,
     max_body_bytes: int | None = None,
 ) -> RawArticle:
-    """Check one raw record and build its RawArticle; raises `_Bad` with a reason code."""
+    """Check one raw record and build its RawArticle; raises `ArticleError` with a reason code."""
     if not body.strip():
-        raise _Bad("empty", "no content" if not body else "only whitespace")
+        raise ArticleError("empty", "no content" if not body else "only whitespace")
     if max_body_bytes is not None and len(body) > max_body_bytes:
-        raise _Bad("too_large", f"{len(body):,} bytes is over the {max_body_bytes:,}-byte limit")
+        raise ArticleError(
+            "too_large", f"{len(body):,} bytes is over the {max_body_bytes:,}-byte limit"
+        )
     _check_binary(body)
     is_html = content_type == "text/html"
     encoding, text = _detect(body, charset or (declared_charset(body) if is_html else None))
     if is_html:
         if not _TAG_RE.search(text[:SNIFF_BYTES]):
-            raise _Bad("not_html", "no HTML markup found")
+            raise ArticleError("not_html", "no HTML markup found")
         if not has_visible_text(text):
-            raise _Bad("no_text", "the page has markup but no visible text")
+            raise ArticleError("no_text", "the page has markup but no visible text")
     elif not _WORD_RE.search(text):
-        raise _Bad("no_text", "no letters or digits")
+        raise ArticleError("no_text", "no letters or digits")
     return RawArticle(
         article_id=article_id_for(url, body),
         content_type=content_type,
@@ -295,7 +282,7 @@ def parse_time(value: Any) -> datetime:
     if not isinstance(value, str) or not value.strip():
         raise ValueError("not a time")
     parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00").replace("z", "+00:00"))
-    return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return as_utc(parsed)
 
 
 # --- the readers --------------------------------------------------------------------------------
@@ -323,11 +310,11 @@ class _Options:
     limits: Limits
 
 
-def _over(what: str, cap: int, then: str = "") -> _Bad:
-    return _Bad("too_large", f"{what} is over the {cap:,}-byte limit{then}")
+def _over(what: str, cap: int, then: str = "") -> ArticleError:
+    return ArticleError("too_large", f"{what} is over the {cap:,}-byte limit{then}")
 
 
-def _json_over(what: str, limits: Limits, then: str = "") -> _Bad:
+def _json_over(what: str, limits: Limits, then: str = "") -> ArticleError:
     return _over(
         what,
         limits.json,
@@ -339,32 +326,34 @@ def _json_over(what: str, limits: Limits, then: str = "") -> _Bad:
 def _record(source: str, build: Callable[[], RawArticle]) -> Item:
     try:
         return build()
-    except _Bad as bad:
-        return InputError(source, bad.reason, bad.message)
+    except ArticleError as bad:
+        return InputError(source, bad.code, bad.message)
 
 
 def _json_record(record: Any, source: str, opts: _Options) -> Item:
     def build() -> RawArticle:
         if not isinstance(record, dict):
-            raise _Bad("invalid_record", f"expected a JSON object, got {type(record).__name__}")
+            raise ArticleError(
+                "invalid_record", f"expected a JSON object, got {type(record).__name__}"
+            )
         html_value, text_value = record.get("html"), record.get("text")
         if html_value is None and text_value is None:
-            raise _Bad("missing_field", "record has neither 'html' nor 'text'")
+            raise ArticleError("missing_field", "record has neither 'html' nor 'text'")
         value = html_value if html_value is not None else text_value
         if not isinstance(value, str):
-            raise _Bad(
+            raise ArticleError(
                 "invalid_record",
                 f"'{'html' if html_value is not None else 'text'}' is not a string",
             )
         url = record.get("url")
         if url is not None and not isinstance(url, str):
-            raise _Bad("invalid_record", "'url' is not a string")
+            raise ArticleError("invalid_record", "'url' is not a string")
         fetched_at = None
         if record.get("fetched_at") is not None:
             try:
                 fetched_at = parse_time(record["fetched_at"])
             except (ValueError, OverflowError, OSError) as exc:
-                raise _Bad(
+                raise ArticleError(
                     "invalid_record", f"fetched_at {record['fetched_at']!r} is not a time"
                 ) from exc
         outlet, language = record.get("source"), record.get("language")
@@ -389,7 +378,7 @@ def read_json_lines(lines: Iterable[bytes | LongLine], name: str, opts: _Options
         source = f"{name}:{index}"
         if isinstance(raw, LongLine):
             bad = _json_over(f"line of {raw.size:,} bytes", opts.limits)
-            yield InputError(source, bad.reason, bad.message)
+            yield InputError(source, bad.code, bad.message)
             continue
         if not raw.strip():
             continue
@@ -427,7 +416,7 @@ def read_json_document(stream: IO[bytes], name: str, opts: _Options) -> Iterator
     bad = _json_over(
         "the document", opts.limits, "; JSON lines (one record per line) are limited line by line"
     )
-    yield InputError(name, bad.reason, bad.message)
+    yield InputError(name, bad.code, bad.message)
 
 
 def _is_json(line: bytes) -> bool:
@@ -535,7 +524,7 @@ def read_warc(stream: IO[bytes], name: str, total: int | None, opts: _Options) -
 def _warc_article(record: Any, source: str, opts: _Options) -> RawArticle:
     http = record.http_headers
     if http is None:
-        raise _Bad("truncated_warc_record", "response record without HTTP headers")
+        raise ArticleError("truncated_warc_record", "response record without HTTP headers")
     # Read the payload first: a record cut short must be reported as such, whatever the
     # remains of its headers say. Reading stops past the body limit (after decoding).
     cap = opts.limits.body
@@ -550,17 +539,19 @@ def _warc_article(record: Any, source: str, opts: _Options) -> RawArticle:
             for _ in pieces:  # whatever follows the end of a compressed stream
                 pass
     except (zlib.error, DecodeError, OSError, ValueError, EOFError) as exc:
-        raise _Bad("truncated_warc_record", f"payload cannot be read: {exc}") from exc
+        raise ArticleError("truncated_warc_record", f"payload cannot be read: {exc}") from exc
     remaining: int = getattr(raw, "limit", 0)
     if remaining > 0 and not over:
-        raise _Bad("truncated_warc_record", f"record ends {remaining:,} bytes short of its length")
+        raise ArticleError(
+            "truncated_warc_record", f"record ends {remaining:,} bytes short of its length"
+        )
     status = http.get_statuscode()
     if status != "200":
-        raise _Bad("http_status", f"HTTP status {status}")
+        raise ArticleError("http_status", f"HTTP status {status}")
     content_type = (http.get_header("Content-Type") or "").strip()
     mime = content_type.split(";")[0].strip().lower()
     if mime not in HTML_TYPES:
-        raise _Bad("unsupported_type", f"response is {mime or 'of unknown type'}, not HTML")
+        raise ArticleError("unsupported_type", f"response is {mime or 'of unknown type'}, not HTML")
     if over:
         how = f" (Content-Encoding {encoding})" if decodable(encoding) else ""
         raise _over(f"the payload{how}", cap, f": {'decoding' if how else 'reading'} stopped there")
@@ -723,7 +714,7 @@ class Inputs:
         opts = self._opts
         if kind in ("html", "text") and size > opts.limits.body:
             bad = _over(f"{size:,} bytes", opts.limits.body)
-            yield InputError(name, bad.reason, bad.message)
+            yield InputError(name, bad.code, bad.message)
             return
         with path.open("rb") as raw:
             stream = io.BufferedReader(_Counting(raw, self._advance), buffer_size=CHUNK)
@@ -745,7 +736,7 @@ class Inputs:
         body = read_capped(stream.read, cap)
         if len(body) > cap:
             bad = _over("the input", cap, ": reading stopped there")
-            return InputError(name, bad.reason, bad.message)
+            return InputError(name, bad.code, bad.message)
         content_type = "text/html" if kind == "html" else "text/plain"
         return _record(
             name,
@@ -821,8 +812,3 @@ def prefetched(items: Iterable[T], depth: int = 256) -> Iterator[T]:
                 return
     finally:
         stop.set()
-
-
-def read_inputs(paths: Sequence[str], **kwargs: Any) -> Iterator[Item]:
-    """Shorthand for iterating `Inputs(paths, **kwargs)`."""
-    yield from Inputs(paths, **kwargs)

@@ -35,7 +35,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,8 +52,8 @@ from apache_beam.utils.timestamp import Duration, Timestamp
 from pipelines.config import KafkaConfig
 from pipelines.core.offsets import covers, resume_offset
 from pipelines.core.records import Message, kafka_time
+from pipelines.io.beam_runner import single_process_runner
 from pipelines.io.kafka_source import kafka_source, make_consumer
-from pipelines.transforms.common import single_process_runner
 
 # End of an open offset range (Java's KafkaIO uses Long.MAX_VALUE the same way).
 INFINITY = sys.maxsize
@@ -90,19 +90,6 @@ def parse_kafka_source(source: str) -> tuple[str, int, int]:
     if not match:
         raise ValueError(f"not a Kafka lineage string: {source!r}")
     return match["topic"], int(match["partition"]), int(match["offset"])
-
-
-def next_offsets(sources: Iterable[str], topic: str) -> dict[int, int]:
-    """Lineage strings of processed messages -> {partition: offset to resume from}.
-
-    For CommitOffsets: the committed offset is the next one to read (last read + 1).
-    """
-    result: dict[int, int] = {}
-    for source in sources:
-        src_topic, partition, offset = parse_kafka_source(source)
-        if src_topic == topic:
-            result[partition] = max(result.get(partition, 0), offset + 1)
-    return result
 
 
 def group_lag(consumer: Any, topic: str) -> dict[int, int]:

@@ -17,7 +17,8 @@ import apache_beam as beam
 
 from pipelines.core.chunks import CleanChunk, TimeLimit
 from pipelines.core.clean import CleanSettings
-from pipelines.transforms.common import DEAD_LETTER, Clock, utc_now
+from pipelines.core.clock import Clock, utc_now
+from pipelines.core.errors import DEAD_LETTER
 from pipelines.transforms.workers import DEFAULT_TIME_LIMIT, ChunkedApply
 
 

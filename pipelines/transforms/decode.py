@@ -20,11 +20,12 @@ from apache_beam.metrics import Metrics
 from pipelines.config import S3Config
 from pipelines.core import schemas
 from pipelines.core.avro import SingleObjectCodec
+from pipelines.core.clock import Clock, utc_now
 from pipelines.core.decode import decode_message
-from pipelines.core.errors import ArticleError
+from pipelines.core.defaults import MAX_BODY_BYTES
+from pipelines.core.errors import DEAD_LETTER, ArticleError, make_dead_letter
 from pipelines.core.records import Message, RawArticle
 from pipelines.io.objectstore import ObjectStore
-from pipelines.transforms.common import DEAD_LETTER, Clock, make_dead_letter, utc_now
 
 
 class _DecodeFn(beam.DoFn):
@@ -109,7 +110,7 @@ class DecodeArticles(beam.PTransform):
         self,
         s3: S3Config | None = None,
         now: Clock = utc_now,
-        max_body_bytes: int = 20_000_000,
+        max_body_bytes: int = MAX_BODY_BYTES,
         claims_uri: str | None = None,
     ) -> None:
         super().__init__()

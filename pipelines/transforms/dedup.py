@@ -14,8 +14,9 @@ Out (`DedupResult`, a NamedTuple of PCollections):
 - `dead_letter`: DeadLetter (step "dedup": missing_article_id, missing_fingerprint,
   empty_text), with the article text as raw.
 
-Every decision is made on keyed groups, never in process-global state, so it is correct on
-any number of workers:
+Every decision of this step is made on keyed groups, never in process-global state, so it is
+correct on any number of workers (`DeduplicateAcrossWindows`, streaming only, keeps its memory
+of earlier windows per process: see `_AcrossWindows`):
 
 1. Sign: validate and compute the MinHash signature (pipelines.core.dedup.sign); in CPU
    worker processes when `workers` > 0 (transforms.workers.ChunkedApply). Off in our jobs:
@@ -72,15 +73,12 @@ from apache_beam.coders import BooleanCoder
 from apache_beam.metrics import Metrics
 from apache_beam.transforms.userstate import ReadModifyWriteStateSpec
 
-from pipelines.core import dedup
+from pipelines.core import dedup, lsh, minhash
 from pipelines.core.chunks import SignChunk
+from pipelines.core.clock import Clock, utc_now
+from pipelines.core.errors import DEAD_LETTER
 from pipelines.core.records import Article
-from pipelines.transforms.common import (
-    DEAD_LETTER,
-    Clock,
-    single_process_runner,
-    utc_now,
-)
+from pipelines.io.beam_runner import single_process_runner
 from pipelines.transforms.workers import ChunkedApply
 
 STEP = "dedup"
@@ -202,7 +200,7 @@ class _BandKeys(beam.DoFn):
         self, element: tuple[str, SigRecord]
     ) -> Iterator[tuple[bytes, tuple[dedup.Rank, str]]]:
         article_id, (rank, sig) = element
-        for key in dedup.band_keys(dedup.signature_from_bytes(sig), self.bands, self.rows):
+        for key in lsh.band_keys(minhash.signature_from_bytes(sig), self.bands, self.rows):
             yield key, (rank, article_id)
 
 
@@ -257,9 +255,9 @@ class _Verify(beam.DoFn):
         if not sigs:
             return
         rank, raw = min(sigs)
-        earlier_sig = dedup.signature_from_bytes(raw)
+        earlier_sig = minhash.signature_from_bytes(raw)
         for later, later_raw in groups["later"]:
-            sim = dedup.estimated_jaccard(dedup.signature_from_bytes(later_raw), earlier_sig)
+            sim = minhash.estimated_jaccard(minhash.signature_from_bytes(later_raw), earlier_sig)
             if sim >= self.threshold:
                 yield later, (rank, earlier, sim)
 
@@ -330,7 +328,7 @@ class _FinishInMemory(_Finish):
             records[article.article_id] = min(record, records.get(article.article_id, record))
         matches = dedup.near_duplicate_matches(
             (
-                dedup.Candidate(article_id, rank, dedup.signature_from_bytes(raw))
+                dedup.Candidate(article_id, rank, minhash.signature_from_bytes(raw))
                 for article_id, (rank, raw) in records.items()
             ),
             self.settings,
@@ -576,7 +574,7 @@ class _AcrossWindows(beam.DoFn):
         if article.duplicate_of is not None:  # marked within its window: entry already made
             yield article
             return
-        sig = dedup.signature_from_bytes(sig_bytes)  # signed within the window already
+        sig = minhash.signature_from_bytes(sig_bytes)  # signed within the window already
         with _MEMORY_LOCK:
             found = self.memory.match(article.article_id, sig)
             if found is None:

@@ -20,8 +20,9 @@ import apache_beam as beam
 from apache_beam.metrics import Metrics
 
 from pipelines.core.chunks import EnrichChunk, TimeLimit
+from pipelines.core.clock import Clock, utc_now
 from pipelines.core.enrich import EnrichSettings
-from pipelines.transforms.common import DEAD_LETTER, Clock, utc_now
+from pipelines.core.errors import DEAD_LETTER
 from pipelines.transforms.workers import DEFAULT_TIME_LIMIT, ChunkedApply
 
 STEP = "enrich"

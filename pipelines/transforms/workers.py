@@ -9,7 +9,7 @@ those steps use every core while the SDK process does the rest.
     ChunkedApply(step, task, workers=N, chunk_size=8, warm=(load_models,), time_limit=limit)
 
 In: any PCollection. Out: main output (the task's results) and `dead_letter`. `task` is a
-picklable callable `list[element] -> list[result | Failure | None]` (one entry per element,
+picklable callable `list[element] -> list[result | ArticleError | None]` (one entry per element,
 in order; None means "no output"), with an optional `preload()` that loads what it needs.
 Elements keep their own timestamp and windows, and a bundle finishes only after all of its
 chunks are back, so the runner's bundle and watermark guarantees are unchanged.
@@ -29,7 +29,7 @@ following chunks.
 With `workers=0` the task runs inline in the DoFn's process, unguarded: a page that crashes
 the process takes the SDK worker down with it (the runner retries the bundle, and the page
 crashes it again), and one that spins holds its bundle forever. So the commands give every
-job at least one worker process (commands.backfill.default_cpu_workers): one per CPU where
+job at least one worker process (commands.settings.default_cpu_workers): one per CPU where
 the runner runs all of a job's Python in one process (Prism, the in-process DirectRunner),
 one per SDK process where the runner parallelizes by itself (Flink, Dataflow, the
 DirectRunner with several processes); there it buys isolation, not speed, for no measurable
@@ -55,9 +55,9 @@ from typing import Any
 import apache_beam as beam
 from apache_beam.metrics import Metrics
 
-from pipelines.core.chunks import TIME_LIMIT_EXCEEDED, WORKER_CRASHED, Failure, TimeLimit
-from pipelines.core.errors import ArticleError
-from pipelines.transforms.common import DEAD_LETTER, Clock, make_dead_letter, utc_now
+from pipelines.core.chunks import TIME_LIMIT_EXCEEDED, WORKER_CRASHED, TimeLimit
+from pipelines.core.clock import Clock, utc_now
+from pipelines.core.errors import DEAD_LETTER, ArticleError, make_dead_letter
 from pipelines.transforms.pools import (
     POOLS,
     GuardedPool,
@@ -152,7 +152,7 @@ class ChunkedApply(beam.DoFn):
         yield from self._output(chunk, results)
 
     def _run_alone(self, value: Any) -> Any:
-        """The task's result for `value` run alone in the quarantine, or its Failure."""
+        """The task's result for `value` run alone in the quarantine, or its ArticleError."""
         if self.quarantine is None:
             self.quarantine = self.held.enter_context(POOLS.quarantine())
         self.rerun_alone.inc()
@@ -161,16 +161,14 @@ class ChunkedApply(beam.DoFn):
                 self.task, value, self.time_limit.of(value), self._preload
             )
         except WorkerCrashed as exc:
-            return Failure(WORKER_CRASHED, str(exc))
+            return ArticleError(WORKER_CRASHED, str(exc))
         except TimeLimitExceeded as exc:
-            return Failure(TIME_LIMIT_EXCEEDED, str(exc))
+            return ArticleError(TIME_LIMIT_EXCEEDED, str(exc))
 
     def _output(self, chunk: list[Any], results: list[Any]) -> Iterator[Any]:
         for wv, result in zip(chunk, results, strict=True):
-            if isinstance(result, Failure):
-                letter = make_dead_letter(
-                    self.step, ArticleError(result.code, result.message), wv.value, self.now
-                )
+            if isinstance(result, ArticleError):
+                letter = make_dead_letter(self.step, result, wv.value, self.now)
                 Metrics.counter(self.step, result.code).inc()
                 yield beam.pvalue.TaggedOutput(DEAD_LETTER, wv.with_value(letter))
             elif result is not None:

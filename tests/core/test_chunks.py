@@ -5,7 +5,7 @@ from __future__ import annotations
 import pickle
 from datetime import UTC, datetime
 
-from pipelines.core.chunks import CleanChunk, EnrichChunk, Failure, SignChunk, per_element
+from pipelines.core.chunks import CleanChunk, EnrichChunk, SignChunk, per_element
 from pipelines.core.clean import CleanSettings
 from pipelines.core.dedup import DedupSettings, signature, signature_from_bytes
 from pipelines.core.enrich import EnrichSettings
@@ -37,16 +37,16 @@ def _half(n: int) -> int:
 def test_per_element_keeps_order_and_turns_each_exception_into_that_items_failure() -> None:
     assert per_element(_half, [0, 1, 2, 4, 6]) == [
         0,
-        Failure("odd", "1"),
+        ArticleError("odd", "1"),
         1,
-        Failure("unexpected_error", "ZeroDivisionError: four"),
+        ArticleError("unexpected_error", "ZeroDivisionError: four"),
         3,
     ]
 
 
 def test_failure_carries_code_of_article_errors_and_names_other_exceptions() -> None:
-    assert Failure.of(ArticleError("no_text", "empty")) == Failure("no_text", "empty")
-    assert Failure.of(KeyError("x")) == Failure("unexpected_error", "KeyError: 'x'")
+    assert ArticleError.of(ArticleError("no_text", "empty")) == ArticleError("no_text", "empty")
+    assert ArticleError.of(KeyError("x")) == ArticleError("unexpected_error", "KeyError: 'x'")
 
 
 def test_clean_chunk_cleans_and_fails_per_record_and_survives_pickling() -> None:
@@ -60,7 +60,7 @@ def test_clean_chunk_cleans_and_fails_per_record_and_survives_pickling() -> None
     assert isinstance(ok, Article)
     assert ok.title == "Harbour Plan Approved After Long Debate"
     assert ok.ingested_at == NOW
-    assert isinstance(empty, Failure) and empty.code == "empty_body"
+    assert isinstance(empty, ArticleError) and empty.code == "empty_body"
 
 
 def test_sign_chunk_signs_and_fails_per_record_and_survives_pickling() -> None:
@@ -77,8 +77,8 @@ def test_sign_chunk_signs_and_fails_per_record_and_survives_pickling() -> None:
     )
     assert signed[0] is not None and signed[0].article_id == "a"
     assert (signature_from_bytes(signed[1]) == signature(text, settings)).all()
-    assert no_fp == Failure("missing_fingerprint", "article has no content_fingerprint")
-    assert isinstance(no_text, Failure) and no_text.code == "empty_text"
+    assert no_fp == ArticleError("missing_fingerprint", "article has no content_fingerprint")
+    assert isinstance(no_text, ArticleError) and no_text.code == "empty_text"
 
 
 def test_enrich_chunk_enriches_with_this_processes_models() -> None:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 
-from pipelines.core import dedup
+from pipelines.core import dedup, lsh, minhash
 from pipelines.core.errors import ArticleError
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -82,46 +82,6 @@ def cand(article_id: str, text: str, minutes: int, *, previous: bool = False) ->
 # --- shingles and hashes -------------------------------------------------------------------
 
 
-def test_tokens_casefold_and_word_characters() -> None:
-    assert dedup.tokens("Straße, CAFÉ-au-lait; snake_case 42!") == [
-        "strasse",
-        "café",
-        "au",
-        "lait",
-        "snake_case",
-        "42",
-    ]
-
-
-def test_shingles_of_short_text_is_one_shingle() -> None:
-    assert dedup.shingles("a b c d", 3) == {("a", "b", "c"), ("b", "c", "d")}
-    assert dedup.shingles("Hello world", 3) == {("hello", "world")}
-    assert dedup.shingles("...", 3) == set()
-
-
-def _reference_token_hash(token: str) -> int:
-    h = 0
-    for j, ch in enumerate(token):
-        h = (h + ord(ch) * pow(dedup._TOKEN_MUL, j, 1 << 64)) % (1 << 64)
-    return h
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Plain ASCII words, numbers 2026 and under_scores.",
-        "Ünïcödé Straße ﬁnance İstanbul — ДОБРЫЙ день 北京 ١٢٣",
-        "astral 𝔘nicode 𝟙 ①② and emoji 🙂 between words",
-        "   leading and trailing   ",
-        "",
-    ],
-)
-def test_token_hashes_match_regex_tokens(text: str) -> None:
-    # The numpy tokenizer must find exactly the regex tokens and hash them as documented.
-    expected = [_reference_token_hash(t) for t in dedup.tokens(text)]
-    assert dedup.token_hashes(text).tolist() == expected
-
-
 def test_signature_is_stable_across_processes_and_releases() -> None:
     # Golden values: a change here invalidates every stored fingerprint index.
     sig = dedup.signature("The quick brown fox jumps over the lazy dog near the river bank.", S)
@@ -139,8 +99,8 @@ def test_empty_text_raises_article_error() -> None:
 def test_short_text_has_a_signature_distinct_from_its_words_in_a_longer_text() -> None:
     short = dedup.signature("Breaking news", S)
     longer = dedup.signature("Breaking news from the coast", S)
-    assert dedup.estimated_jaccard(short, short) == 1.0
-    assert dedup.estimated_jaccard(short, longer) < 0.5
+    assert minhash.estimated_jaccard(short, short) == 1.0
+    assert minhash.estimated_jaccard(short, longer) < 0.5
 
 
 def test_estimated_jaccard_tracks_exact_jaccard() -> None:
@@ -150,23 +110,14 @@ def test_estimated_jaccard_tracks_exact_jaccard() -> None:
     for keep in (300, 450, 550):
         other = base[:keep] + [rng.choice(vocab) for _ in range(600 - keep)]
         a, b = " ".join(base), " ".join(other)
-        exact = dedup.jaccard(dedup.shingles(a, 3), dedup.shingles(b, 3))
-        estimate = dedup.estimated_jaccard(dedup.signature(a, S), dedup.signature(b, S))
+        exact = minhash.jaccard(minhash.shingles(a, 3), minhash.shingles(b, 3))
+        estimate = minhash.estimated_jaccard(dedup.signature(a, S), dedup.signature(b, S))
         assert abs(estimate - exact) < 0.12  # about 3 standard deviations at num_perm=128
-
-
-def test_long_texts_are_signed_in_blocks_like_short_ones() -> None:
-    words = " ".join(f"token{i}" for i in range(5000))  # > one block of shingles
-    hashes = dedup.shingle_hashes(words, 3)
-    whole = dedup.minhash(hashes, 128, S.seed)
-    a, b = dedup._permutations(128, S.seed)
-    direct = ((a * hashes).astype(np.uint64) + b).min(axis=1) >> np.uint64(32)
-    assert whole.tolist() == direct.astype(np.uint32).tolist()
 
 
 def test_max_chars_limits_what_is_shingled() -> None:
     capped = dedup.DedupSettings(max_chars=20)
-    assert dedup.estimated_jaccard(
+    assert minhash.estimated_jaccard(
         dedup.signature("alpha beta gamma delta epsilon zeta eta theta", capped),
         dedup.signature("alpha beta gamma delta iota kappa lambda mu", capped),
     ) == pytest.approx(1.0)
@@ -174,11 +125,11 @@ def test_max_chars_limits_what_is_shingled() -> None:
 
 def test_signature_bytes_roundtrip_and_length_check() -> None:
     sig = dedup.signature(BUDGET, S)
-    raw = dedup.signature_to_bytes(sig)
+    raw = minhash.signature_to_bytes(sig)
     assert len(raw) == 4 * S.num_perm
-    assert (dedup.signature_from_bytes(raw, S.num_perm) == sig).all()
+    assert (minhash.signature_from_bytes(raw, S.num_perm) == sig).all()
     with pytest.raises(ArticleError) as err:
-        dedup.signature_from_bytes(raw[:-4], S.num_perm)
+        minhash.signature_from_bytes(raw[:-4], S.num_perm)
     assert err.value.code == "bad_signature"
 
 
@@ -186,14 +137,14 @@ def test_signature_bytes_roundtrip_and_length_check() -> None:
 
 
 def test_lsh_params_favour_recall_at_the_threshold() -> None:
-    assert dedup.lsh_params(0.5, 128) == (42, 3)
+    assert lsh.lsh_params(0.5, 128) == (42, 3)
     for threshold in (0.3, 0.4, 0.5, 0.7, 0.9):
-        bands, rows = dedup.lsh_params(threshold, 128)
+        bands, rows = lsh.lsh_params(threshold, 128)
         assert bands * rows <= 128
-        assert dedup.candidate_probability(threshold, bands, rows) >= 0.99
+        assert lsh.candidate_probability(threshold, bands, rows) >= 0.99
         # and rows is the largest that still reaches 0.99
-        assert dedup.candidate_probability(threshold, 128 // (rows + 1), rows + 1) < 0.99
-    assert S.lsh == dedup.lsh_params(S.threshold, S.num_perm) == (64, 2)
+        assert lsh.candidate_probability(threshold, 128 // (rows + 1), rows + 1) < 0.99
+    assert S.lsh == lsh.lsh_params(S.threshold, S.num_perm) == (64, 2)
     # replace() re-derives bands/rows for the new threshold; explicit values are kept
     assert dataclasses.replace(S, threshold=0.5).lsh == (42, 3)
     assert dedup.DedupSettings(bands=16, rows=8).lsh == (16, 8)
@@ -210,17 +161,17 @@ def test_settings_reject_bad_values() -> None:
 
 def test_band_keys() -> None:
     sig = dedup.signature(BUDGET, S)
-    keys = dedup.band_keys(sig, 4, 3)
+    keys = lsh.band_keys(sig, 4, 3)
     assert len(keys) == 4 and len(set(keys)) == 4
     assert all(len(k) == 2 + 4 * 3 for k in keys)
     same = np.zeros(12, dtype=np.uint32)
-    assert len(set(dedup.band_keys(same, 4, 3))) == 4  # the band number keeps bands apart
+    assert len(set(lsh.band_keys(same, 4, 3))) == 4  # the band number keeps bands apart
     changed = sig.copy()
     changed[4] += 1  # inside band 1
-    new_keys = dedup.band_keys(changed, 4, 3)
+    new_keys = lsh.band_keys(changed, 4, 3)
     assert [a == b for a, b in zip(keys, new_keys, strict=True)] == [True, False, True, True]
     with pytest.raises(ValueError):
-        dedup.band_keys(sig, 50, 3)
+        lsh.band_keys(sig, 50, 3)
 
 
 # --- ordering and the index ----------------------------------------------------------------
@@ -243,7 +194,7 @@ def test_index_entry_dict_roundtrip() -> None:
     entry = dedup.IndexEntry(
         article_id="a1",
         content_fingerprint="fp",
-        signature=dedup.signature_to_bytes(dedup.signature(BUDGET, S)),
+        signature=minhash.signature_to_bytes(dedup.signature(BUDGET, S)),
         canonical_url="https://example.org/a1",
         published_at=T0,
         ingested_at=T0 + timedelta(minutes=5),
@@ -278,22 +229,20 @@ def test_bucket_pairs_caps_work_and_never_pairs_a_later_index_entry() -> None:
 def test_republished_copy_is_found_and_first_seen_wins() -> None:
     original = cand("orig", STORM_A, 0)
     copy = cand("copy", republish(STORM_A), 30)
-    exact = dedup.jaccard(dedup.shingles(STORM_A, 3), dedup.shingles(republish(STORM_A), 3))
+    exact = minhash.jaccard(minhash.shingles(STORM_A, 3), minhash.shingles(republish(STORM_A), 3))
     assert exact > S.threshold
     for order in ([original, copy], [copy, original]):
         matches = dedup.near_duplicate_matches(order, S)
         assert set(matches) == {"copy"}
         assert matches["copy"].duplicate_of == "orig"
         assert matches["copy"].similarity >= S.threshold
-        assert [m.article_id for m in dedup.find_near_duplicates(order, S)] == ["copy"]
 
 
 def test_same_topic_different_stories_stay_apart() -> None:
-    a, b = dedup.shingles(STORM_A, 3), dedup.shingles(STORM_B, 3)
-    assert dedup.jaccard(a, b) < 0.1
+    a, b = minhash.shingles(STORM_A, 3), minhash.shingles(STORM_B, 3)
+    assert minhash.jaccard(a, b) < 0.1
     items = [cand("a", STORM_A, 0), cand("b", STORM_B, 5), cand("c", BUDGET, 10)]
     assert dedup.near_duplicate_matches(items, S) == {}
-    assert dedup.find_near_duplicates(items, S) == []
 
 
 def test_index_entry_stays_the_original_even_if_published_later() -> None:
@@ -324,7 +273,7 @@ def test_chain_stops_where_similarity_stops() -> None:
     c_text = "\n".join(paragraphs[:8])
 
     def exact(x: str, y: str) -> float:
-        return dedup.jaccard(dedup.shingles(x, 3), dedup.shingles(y, 3))
+        return minhash.jaccard(minhash.shingles(x, 3), minhash.shingles(y, 3))
 
     assert exact(b_text, a_text) > S.threshold + 0.08
     assert exact(c_text, b_text) > S.threshold + 0.08
@@ -334,14 +283,6 @@ def test_chain_stops_where_similarity_stops() -> None:
     )
     assert matches["b"].duplicate_of == "a"
     assert matches["c"].duplicate_of == "b"
-
-
-def test_earliest_match() -> None:
-    r1 = dedup.order_key(T0, T0, "x")
-    r2 = dedup.order_key(T0 + timedelta(1), T0, "y")
-    m1, m2 = dedup.Match("z", "x", 0.6, r1), dedup.Match("z", "y", 0.9, r2)
-    assert dedup.earliest_match([m2, m1]) == m1
-    assert dedup.earliest_match([]) is None
 
 
 def test_date_only_publication_does_not_beat_a_timed_one_the_same_day() -> None:

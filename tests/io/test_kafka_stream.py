@@ -34,7 +34,6 @@ from pipelines.io.kafka_stream import (
     _ReadPartition,
     _WatermarkBoard,
     group_lag,
-    next_offsets,
     parse_kafka_source,
 )
 
@@ -247,12 +246,10 @@ def test_commits_offsets_and_a_new_pipeline_resumes_where_the_output_ends(
 # Pure pieces (no broker), kept here next to the transforms they belong to.
 
 
-def test_parse_and_next_offsets() -> None:
+def test_parse_kafka_source() -> None:
     assert parse_kafka_source("kafka:a/b.c/3/17") == ("a/b.c", 3, 17)
     with pytest.raises(ValueError):
         parse_kafka_source("file:x.jsonl:3")
-    sources = ["kafka:t/0/4", "kafka:t/0/9", "kafka:t/1/0", "kafka:other/0/99"]
-    assert next_offsets(sources, "t") == {0: 10, 1: 1}
 
 
 def test_open_range_tracker_only_checkpoints() -> None:

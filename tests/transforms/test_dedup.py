@@ -10,7 +10,7 @@ from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
-from pipelines.core import dedup
+from pipelines.core import dedup, minhash
 from pipelines.core.records import Article
 from pipelines.transforms.dedup import DeduplicateArticles
 
@@ -79,7 +79,7 @@ def entry(article: Article, settings: dedup.DedupSettings = S) -> dedup.IndexEnt
     return dedup.IndexEntry(
         article_id=article.article_id,
         content_fingerprint=article.content_fingerprint,
-        signature=dedup.signature_to_bytes(dedup.signature(article.text, settings)),
+        signature=minhash.signature_to_bytes(dedup.signature(article.text, settings)),
         published_at=article.published_at,
         ingested_at=article.ingested_at,
         dedup_params=settings.params_id,
@@ -96,7 +96,7 @@ def dup_rows(pcoll: beam.PCollection, label: str) -> beam.PCollection:
 
 def test_copies_in_the_fixture_are_near_but_not_exact() -> None:
     for text in (RAIL, LIBRARY):
-        sim = dedup.jaccard(dedup.shingles(text, 3), dedup.shingles(copy_of(text), 3))
+        sim = minhash.jaccard(minhash.shingles(text, 3), minhash.shingles(copy_of(text), 3))
         assert S.threshold + 0.1 < sim < 1.0
 
 
@@ -172,7 +172,7 @@ def _check_first_seen(p: beam.Pipeline, articles: list[Article], order: str) -> 
 @pytest.mark.parametrize("in_memory", [False, True], ids=["shuffled", "in-memory"])
 def test_near_duplicate_fields_and_drop_mode(in_memory: bool) -> None:
     articles = [art("wire", RAIL, published=0), art("copy", copy_of(RAIL), published=5)]
-    expected_sim = dedup.estimated_jaccard(
+    expected_sim = minhash.estimated_jaccard(
         dedup.signature(RAIL, S), dedup.signature(copy_of(RAIL), S)
     )
     with TestPipeline() as p:

@@ -20,8 +20,7 @@ from apache_beam.testing.util import assert_that, equal_to
 from apache_beam.transforms import window
 
 from pipelines.core.chunks import per_element
-from pipelines.core.errors import ArticleError
-from pipelines.transforms.common import DEAD_LETTER
+from pipelines.core.errors import DEAD_LETTER, ArticleError
 from pipelines.transforms.workers import ChunkedApply
 from tests.transforms.poison_tasks import Item, Poisoned
 

@@ -1,4 +1,4 @@
-"""WriteParquet to a local folder: partitions, deterministic names, rewrite replaces."""
+"""io.sink.WriteParquet to a local folder: partitions, deterministic names, rewrite replaces."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from apache_beam.testing.test_pipeline import TestPipeline
 from pipelines.config import S3Config
 from pipelines.core.layout import ARTICLES
 from pipelines.core.records import Article, to_avro
-from pipelines.transforms.write import WriteParquet
+from pipelines.io.sink import WriteParquet
 
 
 def _rows(n: int) -> list[dict]:

@@ -1,0 +1,1 @@
+"""Checks of the code base itself, run by tests and by hand."""

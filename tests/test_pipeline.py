@@ -1,0 +1,62 @@
+"""pipelines.pipeline: one graph of processing steps for batch and streaming."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import apache_beam as beam
+from apache_beam.options.pipeline_options import PipelineOptions
+
+from pipelines.config import Config, KafkaConfig
+from pipelines.pipeline import PipelineSettings, ProcessArticles
+from pipelines.streaming import StreamArticles, StreamSettings
+
+SHARED = {
+    "CleanArticles",
+    "DeduplicateArticles",
+    "EnrichArticles",
+    "ValidateArticles",
+    "CollectDeadLetters",
+}
+STREAMING_ONLY = {"KeepFirstSeen", "DeduplicateAcrossWindows", "AllDuplicates"}
+
+
+def _steps(pipeline: beam.Pipeline, outer: str) -> set[str]:
+    """The names of the steps directly inside the composite `outer`."""
+    proto = pipeline.to_runner_api()
+    return {
+        t.unique_name[len(outer) + 1 :]
+        for t in proto.components.transforms.values()
+        if t.unique_name.startswith(f"{outer}/") and "/" not in t.unique_name[len(outer) + 1 :]
+    }
+
+
+def _batch(settings: PipelineSettings) -> set[str]:
+    p = beam.Pipeline()
+    _ = p | beam.Create([]) | "ProcessArticles" >> ProcessArticles(settings)
+    return _steps(p, "ProcessArticles")
+
+
+def _streaming(settings: PipelineSettings, tmp_path: Path, runner: str) -> set[str]:
+    stream = StreamSettings(
+        pipeline=settings,
+        kafka=KafkaConfig(),
+        topic="raw-articles",
+        group_id="newswire",
+        stop_file=str(tmp_path / "stop"),
+    )
+    p = beam.Pipeline(options=PipelineOptions([f"--runner={runner}"]))
+    _ = p | "StreamArticles" >> StreamArticles(stream)
+    return _steps(p, "StreamArticles")
+
+
+def test_batch_and_streaming_share_the_processing_steps_by_name(tmp_path: Path) -> None:
+    settings = PipelineSettings(output_uri=str(tmp_path / "out"), s3=Config().s3)
+    batch = _batch(settings)
+    assert batch >= SHARED
+    assert not batch & STREAMING_ONLY
+    # Both shapes of streaming: one process (Prism) and keyed state (Flink).
+    for runner in ("PrismRunner", "FlinkRunner"):
+        streaming = _streaming(settings, tmp_path, runner)
+        assert streaming >= batch, (runner, batch - streaming)
+        assert streaming >= STREAMING_ONLY, runner
