@@ -159,7 +159,7 @@ class GuardedPool:
         """Exit codes of the workers (after a break: how they ended, e.g. -9 for SIGKILL)."""
         processes = dict(getattr(self.executor, "_processes", None) or {})
         for process in processes.values():
-            process.join(timeout=1.0)
+            process.join(timeout=5.0)  # reaped, so its exit code is known
         return [p.exitcode for p in processes.values()]
 
     def shutdown(self) -> None:
