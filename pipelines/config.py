@@ -68,6 +68,11 @@ class Secret:
         return self.default or None
 
 
+def reveal(secret: Secret | None) -> str | None:
+    """The value of an optional secret (None when unset or not found)."""
+    return secret.reveal() if secret is not None else None
+
+
 def _secret(value: Secret | str | None) -> Secret | None:
     return Secret.held(value) if isinstance(value, str) else value
 
@@ -98,7 +103,7 @@ class KafkaConfig:
             kwargs.update(
                 sasl_mechanism=self.sasl_mechanism,
                 sasl_plain_username=self.sasl_username,
-                sasl_plain_password=self.sasl_password.reveal() if self.sasl_password else None,
+                sasl_plain_password=reveal(self.sasl_password),
             )
         if self.ssl_cafile:
             kwargs["ssl_cafile"] = self.ssl_cafile
@@ -123,7 +128,7 @@ class S3Config:
 
     def credentials(self) -> tuple[str, str] | None:
         """(access key id, secret) when both are configured, else None (boto3's chain)."""
-        secret = self.secret_access_key.reveal() if self.secret_access_key else None
+        secret = reveal(self.secret_access_key)
         if self.access_key_id and secret:
             return self.access_key_id, secret
         return None
@@ -264,10 +269,7 @@ class Config:
             "NEWSWIRE_WEED_VOLUME_PORT": str(self.stack.weed_volume_port),
             "NEWSWIRE_WEED_FILER_PORT": str(self.stack.weed_filer_port),
             "NEWSWIRE_S3_ACCESS_KEY": self.s3.access_key_id or "",
-            "NEWSWIRE_S3_SECRET_KEY": (
-                self.s3.secret_access_key.reveal() if self.s3.secret_access_key else None
-            )
-            or "",
+            "NEWSWIRE_S3_SECRET_KEY": reveal(self.s3.secret_access_key) or "",
             "NEWSWIRE_S3_BUCKET": self.s3.bucket,
         }
 

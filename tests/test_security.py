@@ -32,7 +32,7 @@ import pytest
 from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
-from pipelines.config import REPO_ROOT, Config, KafkaConfig
+from pipelines.config import REPO_ROOT, Config, KafkaConfig, reveal
 from pipelines.core.records import RawArticle
 from pipelines.transforms.clean import CleanArticles
 
@@ -232,7 +232,7 @@ def backfill_run(
     stack: Config, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[dict[str, Any]]:
     """One backfill over two articles, a 50 MB page and an HTML bomb, to S3, with -v."""
-    secret = stack.s3.secret_access_key.reveal() if stack.s3.secret_access_key else None
+    secret = reveal(stack.s3.secret_access_key)
     assert secret and len(secret) >= 12, "the stack's S3 secret is the needle: it must be long"
     base = tmp_path_factory.mktemp("security")
     inputs = base / "inputs"
@@ -504,8 +504,8 @@ def test_a_streaming_run_never_shows_its_secrets(
     from pipelines.io.tables import Tables
     from tests.iceberg_reader import duckdb_rows
 
-    s3_secret = stack.s3.secret_access_key.reveal() if stack.s3.secret_access_key else None
-    kafka_password = sasl_broker.sasl_password.reveal() if sasl_broker.sasl_password else None
+    s3_secret = reveal(stack.s3.secret_access_key)
+    kafka_password = reveal(sasl_broker.sasl_password)
     assert s3_secret and kafka_password and len(s3_secret) >= 12
     topic = f"sasl-run-{uuid.uuid4().hex[:8]}"
     admin = KafkaAdminClient(**sasl_broker.client_kwargs())

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipelines.config import REPO_ROOT, Config
+from pipelines.config import REPO_ROOT, Config, reveal
 
 SCRIPTS = REPO_ROOT / "deploy" / "local"
 SERVICES = ("kafka", "seaweedfs")
@@ -230,7 +230,7 @@ MASKED = "**** (--show-secrets)"
 def describe(config: Config, show_secrets: bool = False) -> dict[str, Any]:
     """Endpoints and credentials a user needs to talk to the local stack; the S3 secret (of
     whatever configuration is active, production's too) masked unless `show_secrets`."""
-    secret = config.s3.secret_access_key.reveal() if config.s3.secret_access_key else None
+    secret = reveal(config.s3.secret_access_key)
     return {
         "kafka_bootstrap": config.kafka.bootstrap_servers,
         "topic": config.kafka.topic,
