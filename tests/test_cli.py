@@ -137,8 +137,10 @@ STACK_UP = "`newswire stack up`"
     ],
 )  # fmt: skip
 def test_a_dependency_that_is_down_is_one_line_and_exit_3(
-    tmp_path: Path, argv: list[str], down: str, message: str
+    tmp_path: Path, argv: list[str], down: str, message: str, request: pytest.FixtureRequest
 ) -> None:
+    if down != "kafka":
+        request.getfixturevalue("stack")  # the broker up, so the other dependency is the one down
     env = _down(tmp_path, kafka=down == "kafka", s3=down == "s3")
     proc = _newswire(*(a.format(tmp=tmp_path) for a in argv), env=env)
     assert proc.returncode == 3, proc.stderr[-2000:]
