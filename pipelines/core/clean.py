@@ -43,7 +43,7 @@ from pipelines.core.html_extract import (
 from pipelines.core.language import detect_language, load_identifier
 from pipelines.core.records import Article, RawArticle
 from pipelines.core.text_scrape import Dateline, parse_text_scrape, split_dateline
-from pipelines.core.textnorm import content_fingerprint, word_count
+from pipelines.core.textnorm import content_fingerprint, fingerprint_form, word_count
 from pipelines.core.urls import article_id_for, canonical_url, source_domain
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "application/html"})
@@ -82,6 +82,7 @@ class _Extracted:
     link: str | None = None
     sitename: str | None = None
     language: str | None = None
+    guessed_date: LocalDateTime | None = None  # the last resort: found in the page's text
 
 
 def preload() -> None:
@@ -132,6 +133,8 @@ def clean_article(
         date, how = extracted.dateline.date, "dateline"
     if date is None and url:
         date, how = _url_date(url), "url"
+    if date is None and extracted.guessed_date is not None:
+        date, how = extracted.guessed_date, "text"
     if date is not None and how:
         language = language_code(raw.language_hint) or extracted.language
         if language is None and needs_zone(date) and infer_zone(place, domain) is None:
@@ -212,6 +215,7 @@ def _from_html(text: str, url: str | None, settings: CleanSettings, now: datetim
         link=doc.canonical_url,
         sitename=doc.sitename,
         language=doc.language,
+        guessed_date=doc.guessed_date,
     )
 
 
@@ -229,14 +233,23 @@ def _from_text(text: str, take_dateline: bool) -> _Extracted:
 
 
 def _take_dateline(extracted: _Extracted) -> None:
-    """Move a dateline opening the first paragraph into the dateline/agency fields."""
-    if not extracted.paragraphs:
+    """Move a dateline opening the text (after a copy of the headline, if the text starts with
+    one) into the dateline/agency fields."""
+    paragraphs = extracted.paragraphs
+    first = 0
+    if len(paragraphs) > 1 and extracted.title and _same_words(paragraphs[0], extracted.title):
+        first = 1
+    if not paragraphs:
         return
-    dateline, rest = split_dateline(extracted.paragraphs[0])
+    dateline, rest = split_dateline(paragraphs[first])
     if dateline is None:
         return
     extracted.dateline = dateline
-    extracted.paragraphs = ([rest] if rest else []) + extracted.paragraphs[1:]
+    extracted.paragraphs = paragraphs[:first] + ([rest] if rest else []) + paragraphs[first + 1 :]
+
+
+def _same_words(a: str, b: str) -> bool:
+    return fingerprint_form(a) == fingerprint_form(b)
 
 
 def _canonical(link: str | None, url: str | None) -> str | None:

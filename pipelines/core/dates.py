@@ -414,6 +414,14 @@ def needs_zone(local: LocalDateTime) -> bool:
     return local.value.tzinfo is None and local.has_time
 
 
+def _offset(value: datetime) -> str:
+    """ "+05:30" for an aware datetime: the publisher's offset, kept beside the UTC time."""
+    offset = value.utcoffset() or timedelta(0)
+    sign = "-" if offset < timedelta(0) else "+"
+    minutes = abs(int(offset.total_seconds())) // 60
+    return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
 def to_utc(
     local: LocalDateTime,
     how: str,
@@ -422,10 +430,18 @@ def to_utc(
     domain: str | None = None,
     language: str | None = None,
 ) -> tuple[datetime, str]:
-    """Aware UTC datetime and its source string ("<how>;zone=<zone>(<rule>)")."""
+    """Aware UTC datetime and its source string ("<how>;zone=<zone>(<rule>)").
+
+    A time stated in UTC (many CMSs store UTC) also names the publisher's inferred zone
+    (";local=<zone>(<rule>)"): the day its readers saw is that zone's.
+    """
     value = local.value
     if value.tzinfo is not None:
-        return value.astimezone(UTC), f"{how};zone={local.zone_label or 'explicit'}(explicit)"
+        source = f"{how};zone={local.zone_label or _offset(value)}(explicit)"
+        inferred = infer_zone(dateline, domain, language) if not value.utcoffset() else None
+        if inferred:
+            source += f";local={inferred[0]}({inferred[1]})"
+        return value.astimezone(UTC), source
     if not local.has_time:
         return value.replace(tzinfo=UTC), f"{how};date-only,assumed 00:00 UTC"
     inferred = infer_zone(dateline, domain, language)

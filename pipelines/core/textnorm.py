@@ -1,8 +1,8 @@
-"""Text normalization shared by the CLEAN step: Unicode, quotes, dashes, whitespace, counting.
+"""Text normalization shared by the CLEAN step: Unicode, invisible characters, whitespace, counting.
 
-- `normalize_text` puts any extracted text into one canonical shape: NFC, typographic quotes
-  and dash variants folded, invisible characters dropped, horizontal whitespace collapsed,
-  paragraph breaks (blank lines) kept as exactly "\\n\\n".
+- `normalize_text` puts any extracted text into one canonical shape: NFC, invisible
+  characters dropped, horizontal whitespace collapsed, paragraph breaks (blank lines) kept as
+  exactly "\\n\\n"; quotes and dashes stay as published.
 - `split_paragraphs` / `join_paragraphs` convert between that shape and a paragraph list.
 - `word_count` counts words (letters/digits, with inner apostrophes and hyphens kept).
 - `content_fingerprint` hashes a casefolded, punctuation- and whitespace-free form of the text,
@@ -16,24 +16,10 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-# Typographic quotes and dash variants -> one form each. Guillemets are left alone: they are
-# the correct quotes in French/German text, not formatting noise.
+# Characters replaced in every text. Quotes, apostrophes and dashes are kept as published
+# (comparisons go through `fingerprint_form`, which ignores punctuation): folding them changed
+# what the author wrote ("„Zitat“" became '"Zitat"') and gained nothing.
 _CHAR_MAP: dict[str, str] = {
-    "\u2018": "'",  # left single quote
-    "\u2019": "'",  # right single quote / apostrophe
-    "\u201a": "'",  # single low-9 quote
-    "\u201b": "'",  # single high-reversed-9 quote
-    "\u2032": "'",  # prime (often typed as apostrophe)
-    "\u201c": '"',  # left double quote
-    "\u201d": '"',  # right double quote
-    "\u201e": '"',  # double low-9 quote (German opening quote)
-    "\u201f": '"',  # double high-reversed-9 quote
-    "\u2033": '"',  # double prime
-    "\u2010": "-",  # hyphen
-    "\u2011": "-",  # non-breaking hyphen
-    "\u2212": "-",  # minus sign
-    "\u2012": "\u2013",  # figure dash -> en dash
-    "\u2015": "\u2014",  # horizontal bar -> em dash
     "\u2028": "\n",  # line separator
     "\u2029": "\n\n",  # paragraph separator
     "\r": "\n",
@@ -54,12 +40,12 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 # Any Unicode space separator (NBSP, thin space, ideographic space, ...) becomes " ".
 _HSPACE_RE = re.compile(r"[^\S\n]+")
 _PARA_SPLIT_RE = re.compile(r"\n\s*\n")
-_WORD_RE = re.compile(r"\w+(?:['’\-]\w+)*")
+_WORD_RE = re.compile(r"\w+(?:['’\-\u2010\u2011]\w+)*")
 _TOKEN_RE = re.compile(r"\w+")
 
 
 def normalize_text(text: str) -> str:
-    """Canonical form of a text: NFC, folded quotes/dashes, single spaces, "\\n\\n" paragraphs.
+    """Canonical form of a text: NFC, single spaces, "\\n\\n" paragraphs, no invisible characters.
 
     Single newlines inside a paragraph are kept (verse, addresses, list items).
     """

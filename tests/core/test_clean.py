@@ -273,7 +273,7 @@ def test_text_is_normalized() -> None:
     )
     article = clean_article(raw(page), ingested_at=NOW)
     assert article.text == normalize_text(article.text)
-    assert '"harbour" authority' in article.text
+    assert "The “harbour” authority" in article.text  # quotes as published, spaces collapsed
 
 
 def test_text_plain_starting_with_markup_is_html() -> None:
@@ -322,3 +322,20 @@ def test_preload_loads_what_cleaning_would_load_on_first_use() -> None:
     preload()
     assert dates._cities.cache_info().currsize == 1
     assert language._identifier.cache_info().currsize == 1
+
+
+def test_a_date_only_the_text_states_is_the_last_resort() -> None:
+    stated = html_page(first_paragraph_prefix="Published on 3 March 2024. ")
+    no_url = clean_article(raw(stated, url=None), ingested_at=NOW)
+    assert no_url.published_at == datetime(2024, 3, 3, tzinfo=UTC)
+    assert (no_url.published_at_source or "").startswith("text;")
+    # a date in the URL is stated by the publisher: it beats a date found in the text
+    with_url = clean_article(
+        raw(stated, url="https://www.example.com/2024/09/25/harbour-plan"), ingested_at=NOW
+    )
+    assert with_url.published_at == datetime(2024, 9, 25, tzinfo=UTC)
+
+
+def test_a_copyright_year_is_never_a_publication_date() -> None:
+    article = clean_article(raw(html_page(), url=None), ingested_at=NOW)  # footer: "© 2024"
+    assert article.published_at is None

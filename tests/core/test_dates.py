@@ -190,3 +190,13 @@ def test_zone_from_the_language_comes_last() -> None:
     )
     assert value == datetime(2024, 1, 23, 20, 48, tzinfo=UTC)
     assert source == "byline;zone=Europe/Berlin(language)"
+
+
+def test_a_time_stated_in_utc_names_the_publishers_zone_too() -> None:
+    # Many CMSs state UTC: 22:25 UTC on 3 May is already 4 May for a reader in Berlin.
+    local = LocalDateTime(datetime(2022, 5, 3, 22, 25, tzinfo=UTC), True, "Z")
+    value, source = to_utc(local, "metadata", domain="example.de")
+    assert value == datetime(2022, 5, 3, 22, 25, tzinfo=UTC)
+    assert source == "metadata;zone=Z(explicit);local=Europe/Berlin(tld)"
+    offset = LocalDateTime(datetime(2022, 5, 4, 0, 25, tzinfo=timezone(timedelta(hours=2))), True)
+    assert to_utc(offset, "metadata", domain="example.de")[1] == "metadata;zone=+02:00(explicit)"
