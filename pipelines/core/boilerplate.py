@@ -44,7 +44,9 @@ _TEASER_RE = re.compile(
     r"^\[?(?:related(?: (?:post|article|story|content|coverage|video))?|read more|read also|"
     r"also read|read next|see more|see also|more|watch|must read|recommended|"
     r"lesen sie auch|mehr dazu|mehr zum thema|lire aussi|à lire aussi|voir aussi|"
-    r"lea también|leer más|ver también|leia também|veja também)\s*[:|]|^also on [\w-]+\.\w+\b",
+    r"lea también|leer más|ver también|leia também|veja também|lea(?: más)?|mire|mira|"
+    r"vea también|(?:le|te) puede interesar|lesen sie mehr)\s*[:|]|"
+    r"^also on [\w-]+\.\w+\b",
     re.IGNORECASE,
 )
 _MAX_TEASER_WORDS = 30
@@ -57,8 +59,10 @@ _TAIL_SECTION_RE = re.compile(
     r"more (?:stories|news|articles|from [\w .]{1,30}|on this|in [\w .]{1,30})|"
     r"most (?:read|popular|viewed)|trending(?: now)?|read (?:more|next|also)|see also|"
     r"das könnte sie auch interessieren|mehr zum thema|lesen sie auch|weitere artikel|"
+    r"schon gelesen|"
     r"à lire aussi|lire aussi|sur le même sujet|voir aussi|"
-    r"te puede interesar|lea también|leer más|noticias relacionadas|ver también|"
+    r"te puede interesar|lea también|leer más|(?:noticias|notas|contenido) relacionad[oa]s?|"
+    r"ver también|"
     r"leia também|veja também|notícias relacionadas)(?: (?:articles|stories|posts|news|"
     r"content|reading|links|coverage))?)" + _SEP + "$",
     re.IGNORECASE,

@@ -72,6 +72,24 @@ def test_a_short_list_inside_the_text_stays() -> None:
     assert clean_paragraphs(lines) == lines
 
 
+def test_spanish_teasers_and_related_headings_are_dropped() -> None:
+    lines = [
+        BODY[0],
+        "Lea más: El concejo aplaza la votación del plan de transporte",
+        BODY[1],
+        "LE PUEDE INTERESAR: Cinco claves del presupuesto",
+        "Mire: El alcalde visita la escuela",
+        BODY[2],
+        BODY[3],
+        "Notas relacionadas",
+        "El concejo aplaza la votación",
+    ]
+    assert clean_paragraphs(lines) == BODY
+    # a sentence that starts with the same word is text
+    kept = [*BODY[:3], "Mira la lista completa de obras en el sitio del ayuntamiento, dijo."]
+    assert clean_paragraphs(kept) == kept
+
+
 def test_a_related_section_at_the_end_is_cut() -> None:
     lines = [*BODY, "You may also like:", "Council delays vote", "Mayor visits school"]
     assert clean_paragraphs(lines) == BODY
