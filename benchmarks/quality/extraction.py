@@ -192,9 +192,9 @@ def format_table(scores: Iterable[Score]) -> str:
 def score_all(data: Path | None = None, only: str | None = None) -> tuple[list[Score], int]:
     pages = load_pages(data)
     # Warm-up outside the timed loop: imports and lazy tables are one-off costs per worker.
-    from pipelines.core.dates import zone_for_place
+    from pipelines.core.clean import preload
 
-    zone_for_place("Islamabad")  # loads the city table
+    preload()  # the city tables and the language model, as a pipeline worker loads them
     for extract in EXTRACTORS.values():
         extract(pages[0])
     scores = [

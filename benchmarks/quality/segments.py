@@ -216,7 +216,10 @@ def score_outputs(
 
 
 def run(name: str, pages: Sequence[Page]) -> Score:
+    from pipelines.core.clean import preload
+
     extract = EXTRACTORS[name]
+    preload()  # the city tables and the language model, as a pipeline worker loads them
     extract(pages[0])  # warm-up: imports and lazy tables are one-off costs
     start = time.perf_counter()
     outs = [extract(page) for page in pages]
