@@ -209,7 +209,7 @@ def test_hostile_pages_become_dead_letters_in_clean_articles() -> None:
         )
         assert_that(
             out.dead_letter | beam.Map(lambda d: (d.article_id, d.step, d.error_code)),
-            equal_to([("huge", "clean", "body_too_large"), ("bomb", "clean", "no_text")]),
+            equal_to([("huge", "clean", "too_large"), ("bomb", "clean", "no_text")]),
             label="DeadLetters",
         )
 
