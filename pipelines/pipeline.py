@@ -1,13 +1,16 @@
 """The newswire Beam graph's processing steps, one function for batch backfills and the
 streaming job (`process_articles`; streaming.py adds its own steps through `StreamingSteps`).
 
+    Kafka messages -> DecodeArticles -> raw articles   (`decode_and_process`, both)
     raw articles -> CleanArticles -> DeduplicateArticles -> EnrichArticles -> ValidateArticles
-                 -> WriteParquet (data files of the articles, duplicates, dead_letter and
+                 -> WriteOutputs (data files of the articles, duplicates, dead_letter and
                     fingerprints tables; committed to them by the caller, io.tables)
 
-Sources are separate: `ReadRawFiles` (files of any producer format) or `ReadKafkaRange` +
-`DecodeArticles` (a bounded range of the topic). Every step's dead letters are flattened
-into one `dead_letter` output, each with the step and a stable reason.
+Reading and committing stay with the callers, because they differ in kind: a backfill reads
+files (`ReadRawFiles`) or a bounded range of the topic and commits once after the run; the
+stream reads without end and commits each window's files with its offsets (io.commit). Every
+step's dead letters are flattened into one `dead_letter` output, each with the step and a
+stable reason.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from pipelines.core.layout import ARTICLES, DEAD_LETTERS, DUPLICATES, INDEX
 from pipelines.core.records import DeadLetter, to_avro
 from pipelines.io.sink import WriteParquet
 from pipelines.transforms.clean import CleanArticles
+from pipelines.transforms.decode import DecodeArticles
 from pipelines.transforms.dedup import DeduplicateArticles, DedupResult
 from pipelines.transforms.enrich import EnrichArticles
 from pipelines.transforms.validate import ValidateArticles
@@ -130,6 +134,30 @@ def process_articles(
     }
 
 
+def decode_and_process(
+    messages: beam.PCollection,
+    settings: PipelineSettings,
+    *,
+    previous: Any = None,
+    now: Clock = utc_now,
+    streaming: StreamingSteps | None = None,
+) -> dict[str, beam.PCollection]:
+    """Kafka messages -> `DecodeArticles` -> `process_articles`, in the caller's scope (as
+    `process_articles`); decoding's dead letters join every other step's."""
+    s = settings
+    decoded = messages | "DecodeArticles" >> DecodeArticles(
+        s.s3, now, s.max_body_bytes, claims_uri=s.claims_uri
+    )
+    return process_articles(
+        decoded.articles,
+        s,
+        previous=previous,
+        now=now,
+        streaming=streaming,
+        dead_letters=(decoded.dead_letter,),
+    )
+
+
 class ProcessArticles(beam.PTransform):
     """RawArticle -> {articles, duplicates, index, dead_letter}: `process_articles` in batch.
 
@@ -149,6 +177,13 @@ class ProcessArticles(beam.PTransform):
 
     def expand(self, raws: beam.PCollection) -> dict[str, beam.PCollection]:
         return process_articles(raws, self.settings, previous=self.previous, now=self.now)
+
+
+class ProcessMessages(ProcessArticles):
+    """Kafka messages -> the outputs of `ProcessArticles`: `decode_and_process` in batch."""
+
+    def expand(self, messages: beam.PCollection) -> dict[str, beam.PCollection]:
+        return decode_and_process(messages, self.settings, previous=self.previous, now=self.now)
 
 
 def _count_dead_letter(letter: DeadLetter) -> DeadLetter:

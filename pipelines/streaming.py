@@ -51,8 +51,7 @@ from pipelines.io.index import IndexEntries
 from pipelines.io.kafka_dlq import PublishDeadLetters
 from pipelines.io.kafka_java import ReadKafkaWithJava
 from pipelines.io.kafka_stream import CommitOffsets, ReadKafkaStream
-from pipelines.pipeline import PipelineSettings, StreamingSteps, WriteOutputs, process_articles
-from pipelines.transforms.decode import DecodeArticles
+from pipelines.pipeline import PipelineSettings, StreamingSteps, WriteOutputs, decode_and_process
 from pipelines.transforms.dedup import DeduplicateAcrossWindows, DedupResult
 
 DUPLICATES = "duplicates"
@@ -227,15 +226,11 @@ class StreamArticles(beam.PTransform):
                 held=(s.held or StreamState(s.topic)).coverage,
             )
         messages = pbegin | "ReadKafkaStream" >> read | "WindowMessages" >> _windowing(s)
-        decoded = messages | "DecodeArticles" >> DecodeArticles(
-            ps.s3, now, ps.max_body_bytes, claims_uri=ps.claims_uri
-        )
-        outputs = process_articles(
-            decoded.articles,
+        outputs = decode_and_process(
+            messages,
             ps,
             now=now,
             streaming=StreamingSteps(self._keep_first_seen, self._across_windows),
-            dead_letters=(decoded.dead_letter,),
         )
         dead = outputs["dead_letter"]
         # File names carry this job's own token: a committed file is never overwritten by a

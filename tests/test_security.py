@@ -18,7 +18,6 @@ from __future__ import annotations
 import ast
 import os
 import re
-import socket
 import subprocess
 import sys
 import uuid
@@ -35,6 +34,7 @@ from apache_beam.testing.util import assert_that, equal_to
 from pipelines.config import REPO_ROOT, Config, KafkaConfig, reveal
 from pipelines.core.records import RawArticle
 from pipelines.transforms.clean import CleanArticles
+from tests.ports import free_run
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 HOSTILE_SIZE = 50 * 1024 * 1024
@@ -209,7 +209,7 @@ def test_hostile_pages_become_dead_letters_in_clean_articles() -> None:
         )
         assert_that(
             out.dead_letter | beam.Map(lambda d: (d.article_id, d.step, d.error_code)),
-            equal_to([("huge", "clean", "body_too_large"), ("bomb", "clean", "no_text")]),
+            equal_to([("huge", "clean", "too_large"), ("bomb", "clean", "no_text")]),
             label="DeadLetters",
         )
 
@@ -312,23 +312,10 @@ def test_backfill_turns_hostile_pages_into_dead_letters(backfill_run: dict[str, 
 # SASL against a real broker ----------------------------------------------------------------
 
 
-def _free_ports(n: int) -> int:
-    for base in range(24000, 30000, 17):
-        ports = range(base, base + n)
-        if all(_port_free(p) for p in ports):
-            return base
-    raise RuntimeError("no free ports")
-
-
-def _port_free(port: int) -> bool:
-    with socket.socket() as s:
-        return s.connect_ex(("127.0.0.1", port)) != 0
-
-
 @pytest.fixture(scope="module")
 def sasl_broker(stack: Config, tmp_path_factory: pytest.TempPathFactory) -> Iterator[KafkaConfig]:
     """A private broker with a SASL_PLAINTEXT (PLAIN) listener; the shared one is untouched."""
-    base = _free_ports(3)
+    base = free_run(3)
     password = f"kafka-{uuid.uuid4().hex}"
     env = {
         **os.environ,

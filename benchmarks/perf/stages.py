@@ -257,7 +257,7 @@ def bench_avro(messages: list[Any], repeat: int) -> Row:
             baseline=rate(len(messages), best["library"]),
             ours_label="decode_message",
             baseline_label="fastavro schemaless_reader",
-            target=Target(">=", 0.8),
+            note="information only (no target): strict fastavro Python reader + validation",
             detail={"messages": len(messages)},
         )
     )

@@ -425,20 +425,21 @@ def build_pipeline(
     from pipelines.io.index import ReadFingerprintIndex
     from pipelines.io.kafka_source import _ReadRange
     from pipelines.io.runs import RecordWrittenFiles
-    from pipelines.pipeline import ProcessArticles, WriteOutputs
-    from pipelines.transforms.decode import DecodeArticles
+    from pipelines.pipeline import ProcessArticles, ProcessMessages, WriteOutputs
 
     p = make_pipeline(args)
     previous = p | "ReadFingerprintIndex" >> ReadFingerprintIndex(
         settings.output_uri, settings.s3, index
     )
-    early_dead = []
     if args.input:
         read = p | "ReadRawFiles" >> ReadRawFiles(
             files or args.input, settings.s3, config.max_body_bytes
         )
-        raws = read.articles
-        early_dead.append(read.dead_letter)
+        outputs = read.articles | "ProcessArticles" >> ProcessArticles(settings, previous=previous)
+        outputs["dead_letter"] = (
+            outputs["dead_letter"],
+            read.dead_letter,
+        ) | "AllDeadLetters" >> beam.Flatten()
     else:
         messages = (
             p
@@ -446,16 +447,7 @@ def build_pipeline(
             | "SpreadRanges" >> beam.Reshuffle()
             | "ReadOffsetRanges" >> beam.ParDo(_ReadRange(config.kafka))
         )
-        decoded = messages | "DecodeArticles" >> DecodeArticles(
-            settings.s3, max_body_bytes=settings.max_body_bytes, claims_uri=settings.claims_uri
-        )
-        raws = decoded.articles
-        early_dead.append(decoded.dead_letter)
-    outputs = raws | "ProcessArticles" >> ProcessArticles(settings, previous=previous)
-    outputs["dead_letter"] = (
-        outputs["dead_letter"],
-        *early_dead,
-    ) | "AllDeadLetters" >> beam.Flatten()
+        outputs = messages | "ProcessMessages" >> ProcessMessages(settings, previous=previous)
     # Files named per run: a run never replaces a file that an earlier commit references.
     written = outputs | "WriteOutputs" >> WriteOutputs(settings, tag=f"r{run_id[:12]}")
     _ = written | "RecordWrittenFiles" >> RecordWrittenFiles(

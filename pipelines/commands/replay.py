@@ -180,7 +180,7 @@ def plan_row(
     row: dict[str, Any], codec: SingleObjectCodec, include_text: bool = False
 ) -> Replay | Skip:
     """What to send for one dead-letter row, or why it cannot be replayed."""
-    from pipelines.core.html_extract import looks_like_html
+    from pipelines.core.bodies import looks_like_html
     from pipelines.core.urls import article_id_for
 
     letter = (row["source"], row["step"], row["error_code"])

@@ -7,8 +7,8 @@ scrapes), takes the dateline off the first paragraph, resolves the publication t
 language) and fills the Article: URLs, domain, outlet, title, authors, dateline, agency,
 normalized text, word count, content fingerprint.
 
-Errors (ArticleError codes): body_too_large, empty_body, undecodable, not_html,
-unsupported_content_type, no_text, too_short.
+Errors (ArticleError codes): too_large, empty, undecodable, binary_content (`bodies`, the
+read step's rule), not_html, unsupported_content_type, no_text, too_short.
 
 The caller resolves claim checks: when `raw.body_ref` is set, `raw.body` already holds the
 fetched body.
@@ -17,11 +17,11 @@ fetched body.
 from __future__ import annotations
 
 import re
-import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
+from pipelines.core.bodies import charset_param, checked_body, decode_body, looks_like_html
 from pipelines.core.clock import as_utc
 from pipelines.core.dates import (
     LocalDateTime,
@@ -33,13 +33,7 @@ from pipelines.core.dates import (
 )
 from pipelines.core.defaults import MAX_BODY_BYTES
 from pipelines.core.errors import ArticleError
-from pipelines.core.html_extract import (
-    HtmlOptions,
-    decode_html,
-    extract_html,
-    language_code,
-    looks_like_html,
-)
+from pipelines.core.html_extract import HtmlOptions, extract_html, language_code
 from pipelines.core.language import detect_language, load_identifier
 from pipelines.core.records import Article, RawArticle
 from pipelines.core.text_scrape import Dateline, parse_text_scrape, split_dateline
@@ -48,7 +42,6 @@ from pipelines.core.urls import article_id_for, canonical_url, source_domain
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "application/html"})
 TEXT_TYPES = frozenset({"text/plain", "text/markdown", "text/x-markdown"})
-_CHARSET_RE = re.compile(r";\s*charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 _URL_DATE_RE = re.compile(
     r"/((?:19|20)\d\d)[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|[-_.]|$)"
 )
@@ -101,9 +94,9 @@ def clean_article(
     """Clean one raw article. Raises ArticleError with a stable code for unusable input."""
     settings = settings or DEFAULT_SETTINGS
     ingested_at = as_utc(ingested_at)
-    body = _body(raw.body, settings.max_body_bytes)
+    body = checked_body(raw.body, settings.max_body_bytes)
     declared_type, charset = _content_type(raw.content_type)
-    text = decode_html(body, raw.encoding or charset)
+    text = decode_body(body, raw.encoding or charset)[1]
     kind = _kind(declared_type, text)
 
     if kind == "html":
@@ -167,28 +160,9 @@ def clean_article(
     )
 
 
-def _body(body: bytes, max_bytes: int) -> bytes:
-    if len(body) > max_bytes:
-        raise ArticleError("body_too_large", f"{len(body)} bytes (limit {max_bytes})")
-    if not body.strip():
-        raise ArticleError("empty_body", "the body is empty")
-    if body[:2] == b"\x1f\x8b":  # gzip sent as is: inflate, with the same size limit
-        inflater = zlib.decompressobj(wbits=31)
-        try:
-            body = inflater.decompress(body, max_bytes + 1)
-        except zlib.error as err:
-            raise ArticleError("undecodable", f"bad gzip data: {err}") from err
-        if len(body) > max_bytes or inflater.unconsumed_tail:
-            raise ArticleError("body_too_large", f"inflates beyond {max_bytes} bytes")
-        if not body.strip():
-            raise ArticleError("empty_body", "the body is empty")
-    return body
-
-
 def _content_type(value: str | None) -> tuple[str, str | None]:
     value = value or ""
-    m = _CHARSET_RE.search(value)
-    return value.split(";", 1)[0].strip().lower(), m.group(1) if m else None
+    return value.split(";", 1)[0].strip().lower(), charset_param(value)
 
 
 def _kind(declared: str, text: str) -> str:

@@ -3,9 +3,7 @@
 The boilerplate removal is trafilatura's; this module decides how to call it and cleans up
 after it:
 
-1. `decode_html` turns bytes into text with the declared encoding (argument, BOM or
-   <meta charset>), then strict UTF-8, then charset detection; bytes that decode to binary
-   noise raise ArticleError("undecodable").
+1. Bytes are checked and decoded by `bodies` (the one rule the read step uses too).
 2. The page is parsed once (lxml via trafilatura) and rejected as "not_html" if it is not.
 3. One general tree fix: article bodies split into same-class chunks are merged
    (`merge_split_body`). Dropping lists made only of links (`drop_link_lists`) is an option,
@@ -24,7 +22,6 @@ other to report, both ways: a rule that helps one and hurts the other is off.
 
 from __future__ import annotations
 
-import codecs
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -33,32 +30,12 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml.html import Element, HtmlElement
 
+from pipelines.core.bodies import checked_body, decode_body, looks_like_html
 from pipelines.core.boilerplate import clean_paragraphs
 from pipelines.core.dates import LocalDateTime, parse_datetime
 from pipelines.core.errors import ArticleError
 from pipelines.core.text_scrape import author_names
 from pipelines.core.textnorm import normalize_line, normalize_text
-
-_META_CHARSET_RE = re.compile(
-    rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE
-)
-_XML_DECL_RE = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""")
-_HTML_SNIFF_RE = re.compile(
-    r"<(?:!doctype\s+html|html|head|body|meta|title|div|p|article|section|main|span|table|"
-    r"br|h[1-6]|a|ul|script|link)[\s>/]",
-    re.IGNORECASE,
-)
-_BINARY_RE = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-# WHATWG: browsers decode pages labelled latin-1/ascii as windows-1252.
-_LABEL_ALIASES = {"iso-8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252",
-                  "us-ascii": "cp1252", "ascii": "cp1252", "iso8859-1": "cp1252"}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,72 +81,6 @@ class HtmlDocument:
     guessed_date: LocalDateTime | None = None  # from the page's text, only when `date` is None
 
 
-def decode_html(body: bytes, declared: str | None = None) -> str:
-    """Decode a page: BOM, declared encoding, <meta charset>, UTF-8, then detection."""
-    if not body.strip():
-        raise ArticleError("empty_body", "the body is empty")
-    for bom, name in _BOMS:
-        if body.startswith(bom):
-            return _check_text(body.decode(name, errors="replace"))
-    head = body[:4096]
-    labels = [declared]
-    for pattern in (_XML_DECL_RE, _META_CHARSET_RE):
-        m = pattern.search(head)
-        if m:
-            labels.append(m.group(1).decode("ascii", "ignore"))
-    labels.append("utf-8")
-    tried: list[str] = []
-    for label in labels:
-        codec = _codec(label)
-        if not codec or codec in tried:
-            continue
-        tried.append(codec)
-        try:
-            return _check_text(body.decode(codec))
-        except UnicodeDecodeError:
-            continue
-    guessed = _detect(body)
-    if guessed:
-        return _check_text(body.decode(guessed, errors="replace"))
-    # A mostly valid page with a few stray bytes: keep it, with replacement characters.
-    for codec in tried:
-        text = body.decode(codec, errors="replace")
-        if text.count("\ufffd") < 0.01 * len(text):
-            return _check_text(text)
-    raise ArticleError("undecodable", f"no encoding fits the body (tried {', '.join(tried)})")
-
-
-def _codec(label: str | None) -> str | None:
-    if not label:
-        return None
-    label = label.strip().lower()
-    label = _LABEL_ALIASES.get(label, label)
-    try:
-        return codecs.lookup(label).name
-    except LookupError:
-        return None
-
-
-def _detect(body: bytes) -> str | None:
-    from charset_normalizer import from_bytes  # lazy: only for non-UTF-8 pages without a label
-
-    sample = body if len(body) <= 200_000 else body[:100_000] + body[-100_000:]
-    best = from_bytes(sample).best()
-    return _codec(best.encoding) if best is not None else None
-
-
-def _check_text(text: str) -> str:
-    sample = text[:20_000]
-    if sample and len(_BINARY_RE.findall(sample)) > 0.01 * len(sample):
-        raise ArticleError("undecodable", "the body decodes to binary data")
-    return text
-
-
-def looks_like_html(text: str) -> bool:
-    """True if the start of the text has HTML markup."""
-    return _HTML_SNIFF_RE.search(text[:8192]) is not None
-
-
 def extract_html(
     body: bytes | str,
     *,
@@ -188,9 +99,9 @@ def extract_html(
     from trafilatura.utils import load_html
 
     options = options or HtmlOptions()
-    text = decode_html(body, encoding) if isinstance(body, bytes) else body
+    text = decode_body(checked_body(body, None), encoding)[1] if isinstance(body, bytes) else body
     if not text.strip():
-        raise ArticleError("empty_body", "the body is empty")
+        raise ArticleError("empty", "only whitespace")
     if not looks_like_html(text):
         raise ArticleError("not_html", "no HTML markup found")
     tree = load_html(text)

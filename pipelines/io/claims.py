@@ -149,7 +149,7 @@ def resolve_body(
 
     Raises ArticleError with the article's fault, for the dead-letter output:
     "claim_check_forbidden" when the reference is not under `claims_uri` (nothing is read),
-    "body_too_large" when it declares more than `max_bytes` (nothing is read),
+    "too_large" when it declares more than `max_bytes` (nothing is read),
     "claim_check_missing" when the object is gone and "claim_check_mismatch" when its size
     or SHA-256 differ from the reference (the message tells neither the real size nor the
     real digest). At most min(declared size, max_bytes) + 1 bytes are read.
@@ -162,9 +162,7 @@ def resolve_body(
     if ref.size < 0:
         raise ArticleError("claim_check_mismatch", "body_ref declares a negative size")
     if max_bytes is not None and ref.size > max_bytes:
-        raise ArticleError(
-            "body_too_large", f"claimed body of {ref.size} bytes is over {max_bytes}"
-        )
+        raise ArticleError("too_large", f"claimed body of {ref.size} bytes is over {max_bytes}")
     if claims_uri is None:
         raise ArticleError(
             "claim_check_forbidden", "no claims location is configured: claim checks are refused"

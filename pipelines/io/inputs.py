@@ -24,14 +24,14 @@ one byte past it; a JSON line, or a whole .json document, may be 3 times that pl
 (escapes, other fields). A record over its cap is `too_large`; its rest is passed over unread,
 and reading goes on with the next line, record or file.
 
-Per record: `article_id` = `article_id_for(url, body)`; the body is kept as bytes and its
-character encoding is detected (BOM, then the declared charset from the HTTP header or the
-page's ``<meta charset>``, then strict UTF-8, then windows-1252 for legacy pages that are not
-broken UTF-8). Single files take their modification time as the fetch time, JSON records their
-``fetched_at``, WARC records their WARC-Date, and stdin the injected clock.
+Per record: `article_id` = `article_id_for(url, body)`; the body is kept as bytes, checked and
+its character encoding found by `core.bodies` (the rule CLEAN applies again: BOM, the HTTP
+header's or the page's label, UTF-8, detection). Single files take their modification time
+as the fetch time, JSON records their ``fetched_at``, WARC records their WARC-Date, and stdin
+the injected clock.
 
 Reasons (stable codes, counted by the producer): unreadable, empty, too_large, binary_content,
-undecodable_bytes, not_html, no_text, invalid_json, invalid_record, missing_field,
+undecodable, not_html, no_text, invalid_json, invalid_record, missing_field,
 truncated_warc_record, invalid_warc, http_status, unsupported_type. Files named
 ``manifest.json`` (the sample generator's ground truth) and hidden files are not inputs when a
 folder is walked; other files with unknown extensions there are ignored and counted.
@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import codecs
 import functools
-import html
 import io
 import json
 import os
@@ -56,6 +55,13 @@ from pathlib import Path
 from typing import IO, Any, TypeVar
 
 from pipelines.config import Config
+from pipelines.core.bodies import (
+    charset_param,
+    checked_body,
+    decode_body,
+    has_visible_text,
+    looks_like_html,
+)
 from pipelines.core.clock import as_utc
 from pipelines.core.errors import ArticleError
 from pipelines.core.records import RawArticle
@@ -96,26 +102,11 @@ SNIFF_BYTES = 65536
 JSON_ESCAPE_FACTOR = 3
 JSON_OTHER_FIELDS = 65536
 
-_META_CHARSET_RE = re.compile(
-    rb"""<meta[^>]{0,400}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.I
-)
-_TAG_RE = re.compile(
-    r"<\s*(?:!doctype|html|head|body|p|div|span|article|section|main|h[1-6]|title|meta|br|a|table|ul|li|img|script)\b",
-    re.I,
-)
-# Skips what is never shown (head, scripts, styles, templates, comments, tags) and captures the
-# text between tags.
-_TEXT_SCAN_RE = re.compile(
-    r"<head\b.*?</head\s*>|<(script|style|template)\b.*?</\1\s*>|<!--.*?-->|<[^>]*>|(?P<text>[^<]+)",
-    re.I | re.S,
-)
 _WORD_RE = re.compile(r"\w")
 # A lead byte followed by the right number of continuation bytes: real UTF-8 sequences.
 _UTF8_SEQUENCE_RE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
 )
-_CONTROL_BYTES = frozenset(range(0, 32)) - {9, 10, 12, 13, 27}
-_NOT_CONTROL = bytes(b for b in range(256) if b not in _CONTROL_BYTES)  # translate() deletes these
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,100 +128,6 @@ T = TypeVar("T")
 # --- bytes -> article --------------------------------------------------------------------------
 
 
-def normalize_charset(label: str | None) -> str | None:
-    """A charset label as Python knows it, spelled the usual way ("utf-8", "windows-1252")."""
-    if not label:
-        return None
-    try:
-        name = codecs.lookup(label.strip().strip("\"'").lower()).name
-    except LookupError:
-        return None
-    if name == "iso8859-1":  # WHATWG reads latin-1 labels as windows-1252, and so do we
-        return "windows-1252"
-    if name == "utf-8-sig":
-        return "utf-8"
-    if name.startswith("cp") and name[2:].isdigit() and len(name) == 6:
-        return f"windows-{name[2:]}"
-    if name.startswith("iso8859-"):
-        return "iso-8859-" + name.removeprefix("iso8859-")
-    return name.replace("_", "-")
-
-
-def declared_charset(body: bytes, content_type: str | None = None) -> str | None:
-    """Charset from an HTTP Content-Type value, else from a <meta> tag near the top."""
-    if content_type:
-        header = re.search(r"charset\s*=\s*[\"']?([^\s;\"']+)", content_type, re.I)
-        if header:
-            return header.group(1)
-    meta = _META_CHARSET_RE.search(body[:4096])
-    return meta.group(1).decode("ascii", "replace") if meta else None
-
-
-def detect_encoding(body: bytes, declared: str | None = None) -> str:
-    """The encoding `body` decodes with; raises `ArticleError("undecodable_bytes")` if none fits."""
-    return _detect(body, declared)[0]
-
-
-def _detect(body: bytes, declared: str | None) -> tuple[str, str]:
-    """(encoding, decoded text)."""
-    for bom, name in (
-        (codecs.BOM_UTF8, "utf-8"),
-        (codecs.BOM_UTF16_LE, "utf-16-le"),
-        (codecs.BOM_UTF16_BE, "utf-16-be"),
-    ):
-        if body.startswith(bom):
-            return name, _decode(body[len(bom) :], name, "its byte-order mark says")
-    charset = normalize_charset(declared)
-    if charset in ("ascii", "us-ascii"):
-        charset = None  # pages labelled ASCII are usually UTF-8 in practice
-    if charset:
-        return charset, _decode(body, charset, "declared")
-    try:
-        return "utf-8", body.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if _UTF8_SEQUENCE_RE.search(body):
-            # Valid UTF-8 sequences next to invalid bytes: broken UTF-8, not a legacy page.
-            raise ArticleError(
-                "undecodable_bytes", f"mixed encodings: invalid UTF-8 at byte {exc.start}"
-            ) from exc
-    return "windows-1252", _decode(body, "windows-1252", "neither UTF-8 nor")
-
-
-def _decode(body: bytes, charset: str, how: str) -> str:
-    try:
-        return body.decode(charset)
-    except UnicodeDecodeError as exc:
-        raise ArticleError(
-            "undecodable_bytes",
-            f"{how} {charset}, but byte 0x{body[exc.start]:02x} at offset {exc.start} "
-            f"is not valid {charset}",
-        ) from exc
-    except LookupError as exc:  # pragma: no cover - normalize_charset only returns known codecs
-        raise ArticleError("undecodable_bytes", f"unknown charset {charset}") from exc
-
-
-def _check_binary(body: bytes) -> None:
-    head = body[:8192]
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return
-    if b"\x00" in head:
-        raise ArticleError("binary_content", "contains NUL bytes: not text")
-    controls = len(head.translate(None, _NOT_CONTROL))
-    if controls > len(head) // 20:
-        raise ArticleError(
-            "binary_content", f"{controls} control bytes in the first {len(head)}: not text"
-        )
-
-
-def has_visible_text(markup: str) -> bool:
-    """Whether any letter or digit would be shown: stops at the first one (cheap on real pages)."""
-    for m in _TEXT_SCAN_RE.finditer(markup):
-        chunk = m.group("text")
-        if chunk is not None and _WORD_RE.search(html.unescape(chunk)):
-            return True
-    return False
-
-
 def make_article(
     body: bytes,
     source: str,
@@ -243,18 +140,11 @@ def make_article(
     language: str | None = None,
     max_body_bytes: int | None = None,
 ) -> RawArticle:
-    """Check one raw record and build its RawArticle; raises `ArticleError` with a reason code."""
-    if not body.strip():
-        raise ArticleError("empty", "no content" if not body else "only whitespace")
-    if max_body_bytes is not None and len(body) > max_body_bytes:
-        raise ArticleError(
-            "too_large", f"{len(body):,} bytes is over the {max_body_bytes:,}-byte limit"
-        )
-    _check_binary(body)
-    is_html = content_type == "text/html"
-    encoding, text = _detect(body, charset or (declared_charset(body) if is_html else None))
-    if is_html:
-        if not _TAG_RE.search(text[:SNIFF_BYTES]):
+    """Check one raw record and build its RawArticle; raises `ArticleError` with a reason code
+    (`core.bodies` for the body's checks and encoding, the ones CLEAN applies again)."""
+    encoding, text = decode_body(checked_body(body, max_body_bytes), charset)
+    if content_type == "text/html":
+        if not looks_like_html(text):
             raise ArticleError("not_html", "no HTML markup found")
         if not has_visible_text(text):
             raise ArticleError("no_text", "the page has markup but no visible text")
@@ -385,7 +275,7 @@ def read_json_lines(lines: Iterable[bytes | LongLine], name: str, opts: _Options
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            yield InputError(source, "undecodable_bytes", f"line is not UTF-8 (byte {exc.start})")
+            yield InputError(source, "undecodable", f"line is not UTF-8 (byte {exc.start})")
             continue
         try:
             record = json.loads(line)
@@ -434,7 +324,7 @@ def _json_document(data: bytes, name: str, opts: _Options) -> Iterator[Item]:
     try:
         document = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        yield InputError(name, "undecodable_bytes", f"not UTF-8 (byte {exc.start})")
+        yield InputError(name, "undecodable", f"not UTF-8 (byte {exc.start})")
         return
     except json.JSONDecodeError as exc:
         if exc.lineno > 1:  # the first line parsed: treat the file as JSON lines
@@ -567,7 +457,7 @@ def _warc_article(record: Any, source: str, opts: _Options) -> RawArticle:
         content_type="text/html",
         url=record.rec_headers.get_header("WARC-Target-URI"),
         fetched_at=fetched_at,
-        charset=declared_charset(body, content_type),
+        charset=charset_param(content_type),
         language=language,
         max_body_bytes=cap,
     )

@@ -72,7 +72,7 @@ MALFORMED_REASONS = (
     "binary_content",
     "invalid_json",
     "no_text",
-    "undecodable_bytes",
+    "undecodable",
     "truncated_warc_record",
 )
 JSONL_PER_FILE = 200
@@ -896,8 +896,8 @@ class _Generator:
                 None,
                 fetched,
             )
-        elif reason == "undecodable_bytes":
-            # A page declared UTF-8 with one paragraph pasted in from a windows-1252 source.
+        elif reason == "undecodable":
+            # A page declared UTF-8 with its paragraphs pasted in from a windows-1252 source.
             story = self.new_story(rng, lang=rng.choice(("en", "de", "fr", "es")))
             self.stories.pop()
             page = self._page(
@@ -912,11 +912,18 @@ class _Generator:
             )
             page.outlet = replace(page.outlet, charset="utf-8")
             text = render_html(page, PACKS[story.lang], rng)
-            para = html.escape(story.paragraphs[min(2, len(story.paragraphs) - 1)], quote=False)
-            pasted = (para + " – Café Zürich.").encode("cp1252", errors="replace")
-            if para not in text:  # cannot happen with our pages; keep the item malformed anyway
-                text = text.replace("</body>", f"<p>{para}</p></body>")
-            data = text.replace(para, "\x00PASTE", 1).encode("utf-8").replace(b"\x00PASTE", pasted)
+            # Every paragraph pasted from the legacy source; one UTF-8 phrase left beside them.
+            suffix = " – Café Zürich."
+            paras = [html.escape(p, quote=False) for p in story.paragraphs]
+            if paras[0] not in text:  # cannot happen with our pages; keep the item malformed anyway
+                text = text.replace("</body>", f"<p>{paras[0]}</p></body>")
+            text = text.replace(paras[0], paras[0] + suffix + "\x00KEEP", 1)
+            for i, para in enumerate(paras):
+                text = text.replace(para, f"\x00PASTE{i}\x00", 1)
+            data = text.replace("\x00KEEP", "").encode("utf-8")
+            for i, para in enumerate(paras):
+                pasted = (para + suffix).encode("cp1252", errors="replace")
+                data = data.replace(f"\x00PASTE{i}\x00".encode(), pasted)
             item = SampleItem(
                 f"html/incoming/legacy-{n}.html",
                 None,
@@ -989,7 +996,7 @@ class _Generator:
             "zone": None,
             "dateline": None,
             "agency": None,
-            "language": lang if reason in ("undecodable_bytes", "truncated_warc_record") else None,
+            "language": lang if reason in ("undecodable", "truncated_warc_record") else None,
             "outlet": None,
             "canonical_url": None,
             "topic": None,

@@ -1,7 +1,7 @@
 """CleanArticles: RawArticle -> Article (main text, title, authors, time, dateline, URLs).
 
 In: PCollection[RawArticle]. Out: `articles` (Article) and `dead_letter` (DeadLetter, step
-"clean": body_too_large, empty_body, undecodable, not_html, no_text, too_short, ...). The
+"clean": too_large, empty, undecodable, not_html, no_text, too_short, ...). The
 logic is `pipelines.core.clean.clean_article`; the clock for `ingested_at` is injected.
 With `workers > 0` the cleaning runs in that many worker processes (see transforms.workers),
 which also run the `warm` callables as they start; a page that crashes its worker or takes

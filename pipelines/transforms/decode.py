@@ -3,7 +3,7 @@
 In: PCollection[Message] (Avro single-object bytes plus Kafka lineage).
 Out: `articles` (RawArticle, body always present) and `dead_letter` (DeadLetter, step
 "decode": not_single_object, unknown_fingerprint, corrupt_payload, schema_mismatch,
-key_mismatch, unsupported_content_type, body_too_large, claim_check_forbidden,
+key_mismatch, unsupported_content_type, too_large, claim_check_forbidden,
 claim_check_missing, claim_check_mismatch). Storage errors while fetching a claim-checked body
 are not dead letters: they fail the bundle, for the runner to retry.
 The writer schema is found by fingerprint among every version kept in schemas/.

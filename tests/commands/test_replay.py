@@ -149,7 +149,7 @@ def test_rows_without_or_with_cut_bytes_are_skipped() -> None:
     item = plan_row(_letter("read", "too_large", b"", source="big.html"), CODEC)
     assert isinstance(item, Skip) and item.reason == "no_raw"
     cut = b"<html><body>" + b"x" * RAW_TRUNCATE_BYTES
-    item = plan_row(_letter("clean", "body_too_large", cut), CODEC)
+    item = plan_row(_letter("clean", "too_large", cut), CODEC)
     assert isinstance(item, Skip) and item.reason == "truncated"
     item = plan_row(_letter("write", "io_error", PAGE), CODEC)
     assert isinstance(item, Skip) and item.reason == "unsupported_step"

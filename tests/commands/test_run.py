@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from tests.ports import free_ports
+
 
 @pytest.mark.parametrize(
     ("argv", "expected"),
@@ -71,27 +73,6 @@ def test_start_brings_the_group_offsets_to_what_the_tables_hold(
 # --- metrics, /healthz and /ready of a streaming run -----------------------------------------
 
 
-def _free_ports(count: int) -> list[int]:
-    """Ports free on 127.0.0.1, each with port + 10000 free too (SeaweedFS's gRPC ports)."""
-    import random
-    import socket
-
-    def free(port: int) -> bool:
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                return False
-        return True
-
-    found: list[int] = []
-    while len(found) < count:
-        port = random.randint(20000, 29999)
-        if port not in found and free(port) and free(port + 10000):
-            found.append(port)
-    return found
-
-
 def _get(url: str) -> tuple[int, str]:
     import urllib.error
     import urllib.request
@@ -151,7 +132,7 @@ def test_metrics_move_lag_falls_to_0_and_ready_follows_the_object_store(
     from tests.test_streaming import _generated, _malformed, _producer, _send
 
     assert isinstance(stack, Config) and isinstance(tmp_path, Path)
-    s3_port, master, volume, filer, metrics_port = _free_ports(5)
+    s3_port, master, volume, filer, metrics_port = free_ports(5, grpc=True)
     env = {
         **os.environ,
         "NEWSWIRE_STACK_DIR": str(tmp_path / "stack"),

@@ -60,7 +60,7 @@ def test_clean_chunk_cleans_and_fails_per_record_and_survives_pickling() -> None
     assert isinstance(ok, Article)
     assert ok.title == "Harbour Plan Approved After Long Debate"
     assert ok.ingested_at == NOW
-    assert isinstance(empty, ArticleError) and empty.code == "empty_body"
+    assert isinstance(empty, ArticleError) and empty.code == "empty"
 
 
 def test_sign_chunk_signs_and_fails_per_record_and_survives_pickling() -> None:

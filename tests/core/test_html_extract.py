@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -12,10 +11,8 @@ from pipelines.core.errors import ArticleError
 from pipelines.core.html_extract import (
     ExtractorMode,
     HtmlOptions,
-    decode_html,
     drop_link_lists,
     extract_html,
-    looks_like_html,
     merge_split_body,
 )
 
@@ -227,35 +224,13 @@ def test_declared_legacy_encodings(encoding: str) -> None:
     assert "The café owner, Zoë Müller, said the façade needs work." in doc.paragraphs[0]
 
 
-def test_encoding_argument_wins_over_detection() -> None:
-    text = "Москва: городской совет утвердил новый бюджет после долгих дебатов."
-    body = f"<html><body><p>{text}</p></body></html>".encode("cp1251")
-    assert decode_html(body, "windows-1251") == body.decode("cp1251")
-
-
-def test_undeclared_utf16_with_bom_and_utf8_bom() -> None:
-    html = "<html><body><p>Zoë</p></body></html>"
-    assert decode_html(codecs.BOM_UTF8 + html.encode("utf-8")) == html
-    assert decode_html(html.encode("utf-16")) == html
-
-
-def test_unknown_declared_encoding_is_ignored() -> None:
-    assert decode_html(b"<p>plain</p>", "no-such-codec") == "<p>plain</p>"
-
-
-def test_undeclared_legacy_encoding_is_detected() -> None:
-    text = " ".join(["Le café de la gare a fermé ses portes après trente années."] * 20)
-    body = f"<html><body><p>{text}</p></body></html>".encode("cp1252")
-    assert "Le café de la gare a fermé" in decode_html(body)
-
-
 @pytest.mark.parametrize(
     ("body", "code"),
     [
-        (b"", "empty_body"),
-        (b"   \n\t ", "empty_body"),
-        (bytes(range(256)) * 50, "undecodable"),
-        (b"\x89PNG\r\n\x1a\n" + bytes(400), "undecodable"),
+        (b"", "empty"),
+        (b"   \n\t ", "empty"),
+        (bytes(range(256)) * 50, "binary_content"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(400), "binary_content"),
         (b"Just a line of plain text, no markup at all.", "not_html"),
         (b"<html><body><nav><a href='/'>Home</a></nav></body></html>", "no_text"),
         (b"<html><body></body></html>", "no_text"),
@@ -265,12 +240,6 @@ def test_bad_input_raises_article_errors(body: bytes, code: str) -> None:
     with pytest.raises(ArticleError) as err:
         extract_html(body)
     assert err.value.code == code
-
-
-def test_looks_like_html() -> None:
-    assert looks_like_html("<!DOCTYPE html><html><body><p>x</p></body></html>")
-    assert looks_like_html("  <div class='a'>text</div>")
-    assert not looks_like_html("Plain text mentioning a <b and c> comparison.")
 
 
 def test_the_most_precise_stated_time_wins_over_the_url_date() -> None:

@@ -21,10 +21,8 @@ otherwise, as it builds images for minutes. What it does:
 from __future__ import annotations
 
 import os
-import random
 import re
 import signal
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -35,6 +33,7 @@ import pytest
 import yaml
 
 from pipelines.config import REPO_ROOT, Config
+from tests.ports import free_ports
 
 pytestmark = [
     pytest.mark.compose,
@@ -66,27 +65,6 @@ def _run(
     if check and proc.returncode != 0:
         raise AssertionError(f"{' '.join(cmd)} -> {proc.returncode}\n{proc.stderr[-4000:]}")
     return proc
-
-
-def _free(port: int) -> bool:
-    with socket.socket() as s:
-        try:
-            s.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
-def _free_ports(count: int, grpc: bool = False) -> list[int]:
-    """`count` ports free on 127.0.0.1 (with `grpc`, port + 10000 free too, for SeaweedFS)."""
-    rng = random.Random()
-    found: list[int] = []
-    while len(found) < count:
-        port = rng.randrange(20000, 40000)
-        pair = [port, port + 10000] if grpc else [port]
-        if port not in found and all(_free(p) for p in pair):
-            found.append(port)
-    return found
 
 
 # --- the engine and the images ---------------------------------------------------------------
@@ -278,8 +256,8 @@ def _group_offsets(bootstrap: str, group: str, topic: str) -> dict[int, int | No
 def test_compose_up_produces_articles_survives_a_crash_and_drains(
     engine: dict[str, str], images: dict[str, str], tmp_path: Path
 ) -> None:
-    kafka_port, kafka_internal, kafka_controller, metrics_port = _free_ports(4)
-    s3_port, master, volume, filer = _free_ports(4, grpc=True)
+    kafka_port, kafka_internal, kafka_controller, metrics_port = free_ports(4)
+    s3_port, master, volume, filer = free_ports(4, grpc=True)
     env = {
         **engine,
         **images,

@@ -205,7 +205,7 @@ def test_a_body_larger_than_declared_is_a_mismatch_read_no_further() -> None:
             claims_uri="s3://news/claims",
             max_bytes=1_000,
         )
-    assert err.value.code == "body_too_large" and len(store.asked) == 1
+    assert err.value.code == "too_large" and len(store.asked) == 1
 
 
 def test_mismatch_messages_reveal_neither_real_size_nor_digest(tmp_path: Path) -> None:

@@ -43,8 +43,8 @@ def test_clean_outputs_and_dead_letters() -> None:
             out.dead_letter | beam.Map(lambda d: (d.article_id, d.step, d.error_code)),
             equal_to(
                 [
-                    ("empty", "clean", "empty_body"),
-                    ("big", "clean", "body_too_large"),
+                    ("empty", "clean", "empty"),
+                    ("big", "clean", "too_large"),
                     ("short", "clean", "too_short"),
                 ]
             ),

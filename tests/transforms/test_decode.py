@@ -63,7 +63,7 @@ def test_oversized_claim_check_is_refused_before_fetching() -> None:
         assert_that(out.articles, equal_to([]), label="NoArticles")
         assert_that(
             out.dead_letter | beam.Map(lambda d: d.error_code),
-            equal_to(["body_too_large"]),
+            equal_to(["too_large"]),
             label="Refused",
         )
 
