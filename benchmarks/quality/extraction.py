@@ -42,8 +42,9 @@ from typing import Any
 DATA_SUBDIR = "benchmarks/article-extraction"
 TOKEN_RE = re.compile(r"\w+")
 NGRAM = 4
-# Fixed clock so runs are reproducible (clean_article only records it).
-INGESTED_AT = datetime(2024, 1, 1, tzinfo=UTC)
+# Fixed clock so runs are reproducible; later than any page of both sets (dates after it are
+# discarded as in the future).
+INGESTED_AT = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,24 +147,32 @@ def run(
     return score_predictions(name, predictions, [p.gold for p in pages], seconds), predictions
 
 
-def ours(page: Page) -> str:
-    """The CLEAN step as the pipeline runs it; a rejected page predicts nothing."""
+def clean_page(url: str, html: bytes, source: str) -> Any:
+    """The CLEAN step as the pipeline runs it: the Article, or the ArticleError it raised."""
     from pipelines.core.clean import clean_article
     from pipelines.core.errors import ArticleError
     from pipelines.core.records import RawArticle
     from pipelines.core.urls import article_id_for
 
     raw = RawArticle(
-        article_id=article_id_for(page.url, page.html),
+        article_id=article_id_for(url, html),
         content_type="text/html",
-        body=page.html,
-        source=f"benchmark:{page.page_id}",
-        url=page.url,
+        body=html,
+        source=source,
+        url=url,
     )
     try:
-        return clean_article(raw, ingested_at=INGESTED_AT).text
-    except ArticleError:
-        return ""
+        return clean_article(raw, ingested_at=INGESTED_AT)
+    except ArticleError as err:
+        return err
+
+
+def ours(page: Page) -> str:
+    """The CLEAN step as the pipeline runs it; a rejected page predicts nothing."""
+    from pipelines.core.errors import ArticleError
+
+    article = clean_page(page.url, page.html, f"benchmark:{page.page_id}")
+    return "" if isinstance(article, ArticleError) else article.text
 
 
 def trafilatura_default(page: Page) -> str:

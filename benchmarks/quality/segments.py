@@ -39,7 +39,6 @@ from typing import Any
 from benchmarks.quality.common import ROOT, prf, shared_dir
 
 DATA_SUBDIR = "benchmarks/trafilatura-eval"
-INGESTED_AT = datetime(2026, 1, 1, tzinfo=UTC)  # later than any gold date; fixed for reruns
 CACHE = ROOT / ".cache" / "eval"
 _ZONE_RE = re.compile(r"(?:local|zone)=([^()]+)\(")
 
@@ -123,22 +122,12 @@ def _zone(label: str) -> Any:
 
 
 def ours(page: Page) -> Output:
-    from pipelines.core.clean import clean_article
+    from benchmarks.quality.extraction import clean_page
     from pipelines.core.errors import ArticleError
-    from pipelines.core.records import RawArticle
-    from pipelines.core.urls import article_id_for
 
-    raw = RawArticle(
-        article_id=article_id_for(page.url, page.html),
-        content_type="text/html",
-        body=page.html,
-        source=f"benchmark:{page.file}",
-        url=page.url,
-    )
-    try:
-        article = clean_article(raw, ingested_at=INGESTED_AT)
-    except ArticleError as err:
-        return Output(error=err.code)
+    article = clean_page(page.url, page.html, f"benchmark:{page.file}")
+    if isinstance(article, ArticleError):
+        return Output(error=article.code)
     return Output(
         text=article.text,
         title=article.title,
