@@ -1,9 +1,14 @@
 """Keywords: a small, deterministic, download-free scorer of our own.
 
 Candidates are 1- to 3-word phrases inside runs of content words: a run ends at punctuation,
-a line break, a stop word (spaCy's list for the article's language, plus a few news
-reporting verbs, calendar words and generic words in English; contractions of stop words
-count as stop words), a number or a URL. Each candidate is scored
+a line break, a stop word (spaCy's list for the article's language, plus news reporting
+verbs, amounts such as "million" or "percent", calendar words and generic words in English;
+contractions of stop words count as stop words), a number or a URL. Some words may sit in a
+phrase but are no keyword alone: generic modifiers ("new"), attributions ("officials"),
+units of measure and spans of time ("miles", "months"), and English verb forms in "-ed" that
+the body writes only in lower case ("spilled"). A phrase ending in an English plural is
+merged into its singular when both occur ("storms" and "storm": one keyword). Each candidate
+is scored
 
     score = occurrences * sqrt(words) * (1 + 0.5 * earliness)
 
@@ -29,7 +34,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-KEYWORDS_VERSION = "1"
+KEYWORDS_VERSION = "2"
 DEFAULT_MAX_KEYWORDS = 10
 MAX_PHRASE_WORDS = 3
 NO_SPACE_LANGUAGES = frozenset({"zh", "ja", "th", "lo", "km", "my"})
@@ -99,6 +104,65 @@ _EXTRA_STOP_WORDS = {
         "used",
         "day",
         "days",
+        # reporting verbs: how a story is told, never what it is about
+        "stated",
+        "noted",
+        "noting",
+        "explained",
+        "explains",
+        "warned",
+        "warns",
+        "announced",
+        "announces",
+        "confirmed",
+        "confirms",
+        "argued",
+        "argues",
+        "insisted",
+        "insists",
+        "suggested",
+        "suggests",
+        "commented",
+        "remarked",
+        "acknowledged",
+        "acknowledges",
+        "declared",
+        "replied",
+        "responded",
+        "stressed",
+        "emphasised",
+        "emphasized",
+        "adding",
+        "saying",
+        "tells",
+        "asked",
+        "asks",
+        # amounts: spaCy's list has most number words but not these
+        "zero",
+        "seven",
+        "thirteen",
+        "fourteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+        "thirty",
+        "seventy",
+        "eighty",
+        "ninety",
+        "hundreds",
+        "thousand",
+        "thousands",
+        "million",
+        "millions",
+        "billion",
+        "billions",
+        "trillion",
+        "trillions",
+        "dozen",
+        "dozens",
+        "percent",
+        "half",
     },
     "de": {
         "sagte",
@@ -181,8 +245,61 @@ _EXTRA_STOP_WORDS = {
         "años",
     },
 }
-# Words that may sit inside a phrase ("New York", "new rules") but are no keyword alone.
-_NOT_ALONE = frozenset({"new", "old", "first", "last", "next", "former", "other", "same"})
+# Words that may sit inside a phrase ("New York", "new rules", "health officials",
+# "Kilometre Zero") but are no keyword alone: generic modifiers, the people a story is
+# attributed to, units of measure and spans of time.
+_NOT_ALONE = frozenset(
+    {
+        "new",
+        "old",
+        "first",
+        "last",
+        "next",
+        "former",
+        "other",
+        "same",
+        "official",
+        "officials",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "mile",
+        "miles",
+        "kilometre",
+        "kilometres",
+        "kilometer",
+        "kilometers",
+        "km",
+        "feet",
+        "foot",
+        "metre",
+        "metres",
+        "meter",
+        "meters",
+        "acre",
+        "acres",
+        "hectares",
+        "ton",
+        "tons",
+        "tonnes",
+        "litre",
+        "litres",
+        "liter",
+        "liters",
+        "gallons",
+        "degrees",
+        "dollars",
+        "euros",
+        "cents",
+        "hour",
+        "hours",
+        "minutes",
+        "month",
+        "months",
+        "decade",
+        "decades",
+    }
+)
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 _POSSESSIVE = re.compile(r"['’]s$")
@@ -311,9 +428,12 @@ def extract_keywords(
         _collect(title, stops, seen, in_title=True)
     total = max(_collect(text, stops, seen, in_title=False), 1)
 
+    _fold_inflections(seen)
     scored: dict[str, float] = {}
     for key, cand in seen.phrases.items():
         if (cand.words > 1 and cand.body_count < 2) or key in _NOT_ALONE:
+            continue
+        if cand.words == 1 and _verb_form(key, seen):
             continue
         earliness = 1.0 - min(cand.first, total) / total
         scored[key] = cand.count * math.sqrt(cand.words) * (1.0 + 0.5 * earliness)
@@ -337,6 +457,51 @@ def extract_keywords(
         if len(picked) == max_keywords:
             break
     return [_display(key, seen) for key in picked]
+
+
+def _singular(word: str) -> str:
+    """English plural -> singular by suffix alone ("storms" -> "storm", "cities" -> "city",
+    "taxes" -> "tax"); other words unchanged."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith(("sses", "xes", "ches", "shes", "zes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def _fold_inflections(seen: _Seen) -> None:
+    """Merge a phrase whose last word is an English plural into its singular when both occur
+    ("storms" into "storm", "reservoir plans" into "reservoir plan"): one keyword, counted
+    once, written as the text writes it more often. Only for English-like plurals in "s";
+    a word with no singular partner ("Texas", "news") is left alone."""
+    groups: dict[str, list[str]] = {}
+    for key in seen.phrases:
+        words = key.split()
+        words[-1] = _singular(words[-1])
+        groups.setdefault(" ".join(words), []).append(key)
+    for base, keys in groups.items():
+        if len(keys) < 2 or base not in keys:
+            continue
+        keys.sort(key=lambda k: (-seen.phrases[k].count, k))
+        head = seen.phrases[keys[0]]
+        for other in keys[1:]:
+            cand = seen.phrases.pop(other)
+            head.count += cand.count
+            head.body_count += cand.body_count
+            head.first = min(head.first, cand.first)
+
+
+def _verb_form(word: str, seen: _Seen) -> bool:
+    """A word the body writes only in lower case ending in "-ed" ("spilled", "predicted")
+    is a verb form: no keyword alone, though it may sit in a phrase ("armed forces")."""
+    return (
+        len(word) >= 5
+        and word.endswith("ed")
+        and not word.endswith("eed")
+        and word in seen.lowercase_words
+    )
 
 
 def _contains(longer: list[str], shorter: list[str]) -> bool:
