@@ -6,19 +6,21 @@ verbs, amounts such as "million" or "percent", calendar words and generic words 
 contractions of stop words count as stop words), a number or a URL. Some words may sit in a
 phrase but are no keyword alone: generic modifiers ("new"), attributions ("officials"),
 units of measure and spans of time ("miles", "months"), and English verb forms in "-ed" that
-the body writes only in lower case ("spilled"). A phrase ending in an English plural is
-merged into its singular when both occur ("storms" and "storm": one keyword). Each candidate
-is scored
+the body writes in lower case and never after "the" or "a" ("spilled", not "the accused").
+A phrase ending in an English plural is merged into its singular when both occur ("storms"
+and "storm": one keyword). Each candidate is scored
 
-    score = occurrences * sqrt(words) * (1 + 0.5 * earliness)
+    score = occurrences * words * (1 + 0.5 * earliness)
 
-where occurrences counts the title twice and earliness is 1 at the start of the text and 0
-at its end (news puts what matters first). Phrases of two or more words need two
-occurrences in the body (the title alone, often in Title Case, is not enough). A shorter
-candidate contained in a longer one that occurs at least 60% as often is absorbed by it
-("automotive" by "automotive sector"). The top `max_keywords` are picked
-greedily, skipping any that contains, is contained in or chains onto a phrase already
-picked ("York State attorney" after "New York State"); ties break on the text.
+that is, the content words it covers, where occurrences counts the title twice and
+earliness is 1 at the start of the text and 0 at its end (news puts what matters first).
+Phrases of two or more words need two occurrences in the body (the title alone, often in
+Title Case, is not enough). A shorter candidate gives way to the longer ones containing it
+when one of them occurs at least 60% as often ("automotive" to "automotive sector") or when
+the phrases one word longer hold at least half its occurrences ("hurricane" to "hurricane
+season" and "hurricane center"; a word mostly used alone stays). The top `max_keywords`
+are picked greedily, skipping any that contains, is contained in or chains onto a phrase
+already picked ("York State attorney" after "New York State"); ties break on the text.
 Each word of a keyword is lower case unless the body never writes it in lower case
 ("Taizhou", "EV sector"). A possessive "'s" is dropped ("Pakistan's" -> "Pakistan").
 
@@ -28,7 +30,6 @@ segmentation would need a model.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -37,6 +38,10 @@ from functools import lru_cache
 KEYWORDS_VERSION = "2"
 DEFAULT_MAX_KEYWORDS = 10
 MAX_PHRASE_WORDS = 3
+_TITLE_WEIGHT = 2
+_EARLY_BONUS = 0.5
+_ABSORB_ONE = 0.6  # one longer phrase this often: the shorter adds nothing
+_ABSORB_ALL = 0.5  # longer phrases hold this share of its occurrences: it is used in them
 NO_SPACE_LANGUAGES = frozenset({"zh", "ja", "th", "lo", "km", "my"})
 
 _EXTRA_STOP_WORDS = {
@@ -300,6 +305,7 @@ _NOT_ALONE = frozenset(
         "decades",
     }
 )
+_ARTICLES = frozenset({"the", "a", "an"})
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 _POSSESSIVE = re.compile(r"['’]s$")
@@ -350,13 +356,17 @@ class _Seen:
     phrases: dict[str, _Candidate] = field(default_factory=dict)
     word_forms: dict[str, dict[str, int]] = field(default_factory=dict)
     lowercase_words: set[str] = field(default_factory=set)
+    after_article: set[str] = field(default_factory=set)  # "the bombing": used as a noun
 
 
-def _runs(text: str, stops: frozenset[str]) -> Iterable[list[tuple[int, str, str]]]:
+def _runs(
+    text: str, stops: frozenset[str], after_article: set[str] | None = None
+) -> Iterable[list[tuple[int, str, str]]]:
     """Runs of (token index, word, lower-case word) content words; punctuation or a stop word
-    ends a run."""
+    ends a run. Words right after an English article are added to `after_article`."""
     run: list[tuple[int, str, str]] = []
     last_end = 0
+    previous = ""
     for index, m in enumerate(_WORD.finditer(text)):
         word = _POSSESSIVE.sub("", m.group())
         if "'" in word or "’" in word:  # "We’d", "don't": a contraction of a stop word
@@ -370,6 +380,9 @@ def _runs(text: str, stops: frozenset[str]) -> Iterable[list[tuple[int, str, str
                 yield run
             run = []
         low = word.casefold()
+        if after_article is not None and previous in _ARTICLES and not gap.strip():
+            after_article.add(low)
+        previous = low
         if (
             low in stops
             or len(word) < 2
@@ -388,7 +401,7 @@ def _runs(text: str, stops: frozenset[str]) -> Iterable[list[tuple[int, str, str
 def _collect(text: str, stops: frozenset[str], seen: _Seen, *, in_title: bool) -> int:
     """Add the n-grams of `text` to `seen`; returns the number of tokens seen."""
     tokens = 0
-    for run in _runs(text, stops):
+    for run in _runs(text, stops, None if in_title else seen.after_article):
         tokens = run[-1][0] + 1
         if not in_title:  # titles are often in Title Case: they say nothing about casing
             for _, w, low in run:
@@ -405,7 +418,7 @@ def _collect(text: str, stops: frozenset[str], seen: _Seen, *, in_title: bool) -
                     first = 0 if in_title else run[i][0]
                     cand = seen.phrases[key] = _Candidate(words=n, first=first)
                 if in_title:
-                    cand.count += 2
+                    cand.count += _TITLE_WEIGHT
                 else:
                     cand.count += 1
                     cand.body_count += 1
@@ -436,18 +449,25 @@ def extract_keywords(
         if cand.words == 1 and _verb_form(key, seen):
             continue
         earliness = 1.0 - min(cand.first, total) / total
-        scored[key] = cand.count * math.sqrt(cand.words) * (1.0 + 0.5 * earliness)
+        scored[key] = cand.count * cand.words * (1.0 + _EARLY_BONUS * earliness)
 
-    # A shorter phrase inside a longer one that occurs nearly as often adds nothing.
+    # A shorter phrase inside a longer one that occurs nearly as often adds nothing, nor
+    # does one used mostly inside longer phrases.
     absorbed: set[str] = set()
+    inside: dict[str, int] = {}  # occurrences inside the phrases one word longer
     for key in scored:
         words = key.split()
         count = seen.phrases[key].count
         for n in range(1, len(words)):
             for i in range(len(words) - n + 1):
                 inner = " ".join(words[i : i + n])
-                if inner in scored and count >= 0.6 * seen.phrases[inner].count:
+                if inner in scored and count >= _ABSORB_ONE * seen.phrases[inner].count:
                     absorbed.add(inner)
+                if n == len(words) - 1 and inner in scored:
+                    inside[inner] = inside.get(inner, 0) + count
+    for inner, count in inside.items():
+        if count >= _ABSORB_ALL * seen.phrases[inner].count:
+            absorbed.add(inner)
 
     picked: list[str] = []
     for key in sorted(scored, key=lambda k: (-scored[k], k)):
@@ -459,16 +479,17 @@ def extract_keywords(
     return [_display(key, seen) for key in picked]
 
 
-def _singular(word: str) -> str:
-    """English plural -> singular by suffix alone ("storms" -> "storm", "cities" -> "city",
-    "taxes" -> "tax"); other words unchanged."""
+def _singulars(word: str) -> list[str]:
+    """What an English plural's singular may be, by suffix alone ("storms" -> "storm",
+    "cities" -> "city", "taxes" / "tornadoes" -> "tax" / "tornado"); [] for no plural."""
+    if len(word) <= 3 or not word.endswith("s") or word.endswith(("ss", "us", "is")):
+        return []
+    out = [word[:-1]]
+    if word.endswith("es"):
+        out.append(word[:-2])
     if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if word.endswith(("sses", "xes", "ches", "shes", "zes")):
-        return word[:-2]
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
+        out.append(word[:-3] + "y")
+    return out
 
 
 def _fold_inflections(seen: _Seen) -> None:
@@ -479,12 +500,17 @@ def _fold_inflections(seen: _Seen) -> None:
     groups: dict[str, list[str]] = {}
     for key in seen.phrases:
         words = key.split()
-        words[-1] = _singular(words[-1])
-        groups.setdefault(" ".join(words), []).append(key)
-    for base, keys in groups.items():
-        if len(keys) < 2 or base not in keys:
+        for singular in _singulars(words[-1]):
+            base = " ".join([*words[:-1], singular])
+            if base in seen.phrases:
+                groups.setdefault(base, [base]).append(key)
+                break
+    for members in groups.values():
+        keys = sorted(
+            (k for k in members if k in seen.phrases), key=lambda k: (-seen.phrases[k].count, k)
+        )
+        if len(keys) < 2:
             continue
-        keys.sort(key=lambda k: (-seen.phrases[k].count, k))
         head = seen.phrases[keys[0]]
         for other in keys[1:]:
             cand = seen.phrases.pop(other)
@@ -494,13 +520,16 @@ def _fold_inflections(seen: _Seen) -> None:
 
 
 def _verb_form(word: str, seen: _Seen) -> bool:
-    """A word the body writes only in lower case ending in "-ed" ("spilled", "predicted")
-    is a verb form: no keyword alone, though it may sit in a phrase ("armed forces")."""
+    """A word the body writes in lower case ending in "-ed" ("spilled", "predicted") and
+    never right after "the" or "a" ("the accused") is a verb form: no keyword alone, though
+    it may sit in a phrase ("armed forces"). ("-ing" words are not: "bombing", "flooding"
+    are what stories are about as often as not; measured.)"""
     return (
         len(word) >= 5
         and word.endswith("ed")
         and not word.endswith("eed")
         and word in seen.lowercase_words
+        and word not in seen.after_article
     )
 
 

@@ -123,3 +123,32 @@ def test_singular_and_plural_are_one_keyword() -> None:
     assert "reservoir plans" not in lowered
     assert not ({"spill", "spills"} <= set(lowered))
     assert not ({"farm", "farms"} <= set(lowered))
+
+
+def test_a_word_used_mostly_inside_phrases_gives_way_to_them() -> None:
+    text = (
+        "The hurricane season opened early. Forecasters at the hurricane center expect a "
+        "busy hurricane season. Florida braced. The hurricane center issued warnings for "
+        "southern Florida and Cuba. Florida schools closed. In Florida, a hurricane warning "
+        "was posted for southern Florida. Florida shops shut early."
+    )
+    keywords = extract_keywords(text, "en", max_keywords=10)
+    # "hurricane" is written 5 times, 4 of them inside "hurricane season" or "hurricane
+    # center": those phrases are the keywords. "Florida" is mostly alone and stays.
+    assert "hurricane" not in keywords
+    assert "hurricane season" in keywords or "hurricane center" in keywords
+    assert "Florida" in keywords
+
+
+def test_irregular_english_plurals_fold_into_their_singular() -> None:
+    text = "A tornado hit Waco. Two more tornadoes hit Austin. The tornado season is long."
+    keywords = [k.lower() for k in extract_keywords(text, "en", max_keywords=10)]
+    assert not ({"tornado", "tornadoes"} <= set(keywords))
+
+
+def test_an_ed_word_used_after_an_article_is_a_noun_and_may_be_a_keyword() -> None:
+    text = (
+        "The accused appeared in court on Tuesday. Lawyers for the accused asked for bail. "
+        "The judge refused, and the accused returned to the cells."
+    )
+    assert "accused" in extract_keywords(text, "en", max_keywords=5)
