@@ -3,6 +3,7 @@
 #   make test    all tests (starts and stops the local stack it needs), compose-test included
 #   make compose-test   builds every image here and runs docker-compose.yml for real
 #   make eval    quality on real data (../shared/benchmarks)
+#   make eval-data   prepare the keyphrase set for make eval (KEYPHRASE_SRC=copy of SIFRank)
 #   make bench   performance, as ratios against baselines (BENCH_SIZE=small|large)
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -20,7 +21,7 @@ BENCH_SIZE ?= small
 PYTEST_ARGS ?=
 
 .PHONY: help venv tools kafka-jars prism stack-up stack-down stack-status demo test test-unit \
-        lint fmt eval bench compose-check compose-test clean
+        lint fmt eval eval-data bench compose-check compose-test clean
 
 help:
 	@grep -E '^#   make' Makefile | sed 's/^#   //'
@@ -87,6 +88,14 @@ fmt: venv
 
 eval: venv
 	$(BIN)/python -m benchmarks.quality
+
+# DUC-2001 keyphrases (never committed: NIST research licence) from a clone or bare git copy
+# of github.com/sunyilgdx/SIFRank, into NEWSWIRE_KEYPHRASE_DIR or .cache/datasets/keyphrase.
+KEYPHRASE_SRC ?= $(CACHE)/datasets/SIFRank
+eval-data: venv
+	@test -e $(KEYPHRASE_SRC) || { echo "no copy of github.com/sunyilgdx/SIFRank at \
+	  $(KEYPHRASE_SRC): clone it there or pass KEYPHRASE_SRC=DIR"; exit 1; }
+	$(BIN)/python -m benchmarks.quality.keyphrase_data $(KEYPHRASE_SRC)
 
 bench: venv kafka-jars prism
 	BENCH_SIZE=$(BENCH_SIZE) $(BIN)/python -m benchmarks.perf

@@ -460,6 +460,12 @@ VARIABLES: tuple[Variable, ...] = (
         "FLINK_VERSION", "", "deploy/local/flink.sh: Flink version of the job-server jar", "`1.19`"
     ),
     Variable("SHARED", "", "make eval / make bench: the shared benchmark data", "`../shared`"),
+    Variable(
+        "KEYPHRASE_DIR",
+        "",
+        "make eval / make eval-data: the prepared DUC-2001 keyphrase set (never committed)",
+        "`../shared/benchmarks/keyphrase` if present, else `.cache/datasets/keyphrase`",
+    ),
     Variable("KEEP_STACK", "", "tests: 1 keeps a stack the tests started running", "`0`"),
     Variable(
         "COMPOSE_TEST", "", "tests: 1 runs the docker compose test (make compose-test)", "`0`"

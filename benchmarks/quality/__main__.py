@@ -6,8 +6,9 @@ Runs body extraction on both shared benchmarks (181 real pages with gold bodies,
 with must-have / must-not-have segments, title, author and date), ours against trafilatura's
 defaults measured in the same run, metadata accuracy
 (generated ground truth and the real sample), near-duplicate detection (syndication variants
-of the 181 real gold bodies), language identification and entities/countries (our own
-annotations), then prints a table and writes benchmarks/results/quality.json and .md.
+of the 181 real gold bodies), language identification, entities/countries (our own
+annotations) and keywords (F1@10 on DUC-2001 when `make eval-data` has prepared it), then
+prints a table and writes benchmarks/results/quality.json and .md.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def _timed(name: str, fn: Any) -> Any:
 
 
 def run() -> dict[str, Any]:
-    from benchmarks.quality import entities, extraction, language, segments
+    from benchmarks.quality import entities, extraction, keywords, language, segments
     from benchmarks.quality import metadata as meta
     from benchmarks.quality.near_dup_variants import evaluate_pairs
 
@@ -64,6 +65,7 @@ def run() -> dict[str, Any]:
         ),
         "language": _timed("language", language.score),
         "entities": _timed("entities", entities.score),
+        "keywords": _timed("keywords", keywords.score),
     }
 
 
@@ -151,6 +153,7 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str, str]]:
                 f"{ent['documents']} hand-annotated documents",
             )
         )
+    out += _keyword_rows(r.get("keywords"))
     return out
 
 
@@ -181,6 +184,25 @@ def _segment_rows(seg: dict[str, Any] | None) -> list[tuple[str, str, str]]:
             )
         )
     return rows
+
+
+def _keyword_rows(kw: dict[str, Any] | None) -> list[tuple[str, str, str]]:
+    if not kw or kw.get("status") != "measured":
+        return [("keywords F1@10 (DUC-2001)", "not measured", "dataset absent (make eval-data)")]
+    ours, base = kw["ours"], kw["tfidf"]
+    yake = f"; YAKE {kw['yake']['f1']:.1f}" if "yake" in kw else ""
+    return [
+        (
+            f"keywords F1@10 (DUC-2001, {kw['documents']} articles)",
+            f"{ours['f1']:.1f}",
+            f"TF-IDF {base['f1']:.1f}{yake} (same run); published {kw['published']}",
+        ),
+        (
+            "keywords P@10 / R@10",
+            f"{ours['precision']:.1f} / {ours['recall']:.1f}",
+            f"TF-IDF {base['precision']:.1f} / {base['recall']:.1f}",
+        ),
+    ]
 
 
 def markdown(r: dict[str, Any]) -> str:
