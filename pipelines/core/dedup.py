@@ -214,6 +214,41 @@ class IndexEntry:
         )
 
 
+def lookup_keys(
+    article_id: str, content_fingerprint: str, signature: bytes | None, settings: DedupSettings
+) -> list[bytes]:
+    """The keys by which an article meets others in the dedup groups: its id, its fingerprint
+    and, with a signature (bytes, computed with `settings`), its LSH band keys. Tagged, so the
+    three kinds share one set. An index entry no new article shares a key with takes part in
+    no decision of a run (`relevant_entry`)."""
+    keys = [b"i" + article_id.encode(), b"f" + content_fingerprint.encode()]
+    if signature is not None:
+        bands, rows = settings.lsh
+        keys.extend(b"b" + k for k in band_keys(signature_from_bytes(signature), bands, rows))
+    return keys
+
+
+def comparable(entry: IndexEntry, settings: DedupSettings) -> bool:
+    """Whether an index entry's signature was made with `settings` (else only its id and
+    fingerprint count)."""
+    return (
+        entry.dedup_params == settings.params_id and len(entry.signature) == 4 * settings.num_perm
+    )
+
+
+def relevant_entry(
+    entry: IndexEntry, wanted: frozenset[bytes] | set[bytes], settings: DedupSettings
+) -> bool:
+    """Whether an index entry can change a decision about the new articles whose
+    `lookup_keys` are `wanted`: it shares their id, their fingerprint, or (comparable) an LSH
+    band with one of them. Any other entry meets new articles in no group (an index-only
+    bucket pairs nothing: `bucket_pairs`), so a run need not carry it."""
+    sig = entry.signature if comparable(entry, settings) else None
+    return not wanted.isdisjoint(
+        lookup_keys(entry.article_id, entry.content_fingerprint, sig, settings)
+    )
+
+
 def _aware(value: datetime | None) -> datetime | None:
     return None if value is None else as_utc(value)
 

@@ -22,6 +22,10 @@ of earlier windows per process: see `_AcrossWindows`):
    worker processes when `workers` > 0 (transforms.workers.ChunkedApply). Off in our jobs:
    for real (long) articles the round trip to a worker cost more than the hashing it moved
    (backfill of 750 pages: 23-25 s inline against 27 s, measured).
+   The index is then narrowed to the entries that share an id, a fingerprint or an LSH band
+   with a new article (`core.dedup.relevant_entry`, the new articles' keys as a side input):
+   no other entry takes part in any group below, and the index grows with every run (a
+   backfill's slices) while what a run groups should stay the size of its input.
 2. GroupById (CoGroupByKey with the index by article_id): an id already in the index is not
    re-admitted: it is a copy of an article an earlier run wrote (or reported), e.g. the same
    page from another source or an overlapping input, and becomes a Duplicate row of kind
@@ -177,19 +181,60 @@ class _ResolveGroup(beam.DoFn):
                 yield beam.pvalue.TaggedOutput(_INDEX, _index_entry(dup, sig, self.params_id))
 
 
-class _IndexSignatures(beam.DoFn):
-    """Index entries -> (id, (rank, signature)) when their signatures are comparable."""
+class _NewKeys(beam.CombineFn):
+    """Signed articles -> the set of their `core.dedup.lookup_keys` (id, fingerprint, bands)."""
 
     def __init__(self, settings: dedup.DedupSettings) -> None:
-        self.params_id = settings.params_id
-        self.size = 4 * settings.num_perm
+        self.settings = settings
+
+    def create_accumulator(self) -> set[bytes]:
+        return set()
+
+    def add_input(self, keys: set[bytes], item: Signed) -> set[bytes]:
+        article, sig = item
+        keys.update(
+            dedup.lookup_keys(article.article_id, article.content_fingerprint, sig, self.settings)
+        )
+        return keys
+
+    def merge_accumulators(self, accumulators: Iterable[set[bytes]]) -> set[bytes]:
+        merged: set[bytes] = set()
+        for keys in accumulators:
+            merged |= keys
+        return merged
+
+    def extract_output(self, keys: set[bytes]) -> frozenset[bytes]:
+        return frozenset(keys)
+
+
+class _RelevantEntries(beam.DoFn):
+    """Index entries -> those that share a key with a new article (`core.dedup.relevant_entry`):
+    what the groups of a run need from an index that grows with every run, so that a run's
+    shuffles (64 band keys per signature) carry about as much as its input, not the index."""
+
+    def __init__(self, settings: dedup.DedupSettings) -> None:
+        self.settings = settings
         self.mismatch = Metrics.counter(INFO, "index_params_mismatch")
 
-    def process(self, entry: dedup.IndexEntry) -> Iterator[tuple[str, SigRecord]]:
-        if entry.dedup_params != self.params_id or len(entry.signature) != self.size:
+    def process(
+        self, entry: dedup.IndexEntry, wanted: frozenset[bytes]
+    ) -> Iterator[dedup.IndexEntry]:
+        if not dedup.comparable(entry, self.settings):
             self.mismatch.inc()  # still blocks re-admission by id/fingerprint (steps 2-3)
-            return
-        yield entry.article_id, (entry.rank(), entry.signature)
+        if dedup.relevant_entry(entry, wanted, self.settings):
+            yield entry
+
+
+class _IndexSignatures(beam.DoFn):
+    """Index entries -> (id, (rank, signature)) when their signatures are comparable (the
+    others are counted by _RelevantEntries)."""
+
+    def __init__(self, settings: dedup.DedupSettings) -> None:
+        self.settings = settings
+
+    def process(self, entry: dedup.IndexEntry) -> Iterator[tuple[str, SigRecord]]:
+        if dedup.comparable(entry, self.settings):
+            yield entry.article_id, (entry.rank(), entry.signature)
 
 
 class _BandKeys(beam.DoFn):
@@ -382,15 +427,24 @@ class DeduplicateArticles(beam.PTransform):
             previous = pvalueish.get("previous", self.previous)
         else:
             articles, previous = pvalueish, self.previous
+        s = self.settings
+        signed = articles | "SignArticles" >> beam.ParDo(
+            ChunkedApply(STEP, SignChunk(s), self.workers, now=self.now, warm=self.warm)
+        ).with_outputs(DEAD_LETTER, main="signed")
         if previous is None:
             # Empty, but windowed like the articles: in streaming, flattening or grouping with
             # a globally windowed Create would mix window types (Prism fails decoding them).
             previous = articles | "NoPreviousIndex" >> beam.FlatMap(lambda _: ())
-        s = self.settings
-
-        signed = articles | "SignArticles" >> beam.ParDo(
-            ChunkedApply(STEP, SignChunk(s), self.workers, now=self.now, warm=self.warm)
-        ).with_outputs(DEAD_LETTER, main="signed")
+        else:
+            # Only the entries the new articles can meet go on: the index grows with every
+            # run, a run's groups should not (backfill slices, issue 21).
+            wanted = (
+                signed.signed
+                | "KeysOfNewArticles" >> beam.CombineGlobally(_NewKeys(s)).without_defaults()
+            )
+            previous = previous | "RelevantIndexEntries" >> beam.ParDo(
+                _RelevantEntries(s), beam.pvalue.AsSingleton(wanted, default_value=frozenset())
+            )
 
         # Exact: by article_id, then by content fingerprint; the index takes part in both.
         by_id = (

@@ -211,6 +211,29 @@ def test_index_entry_dict_roundtrip() -> None:
     )
 
 
+def test_an_index_entry_is_relevant_when_it_shares_an_id_fingerprint_or_band() -> None:
+    def index(article_id: str, fp: str, text: str, params: str = S.params_id) -> dedup.IndexEntry:
+        sig = minhash.signature_to_bytes(dedup.signature(text, S))
+        return dedup.IndexEntry(article_id, fp, sig, dedup_params=params)
+
+    new = [("storm", "fp-storm", STORM_A)]
+    wanted = {
+        k
+        for a, fp, text in new
+        for k in dedup.lookup_keys(a, fp, minhash.signature_to_bytes(dedup.signature(text, S)), S)
+    }
+    bands, _ = S.lsh
+    assert len(wanted) == 2 + bands  # id, fingerprint, one key per band
+    assert dedup.relevant_entry(index("storm", "other", BUDGET), wanted, S)  # same id
+    assert dedup.relevant_entry(index("x", "fp-storm", BUDGET), wanted, S)  # same fingerprint
+    assert dedup.relevant_entry(index("copy", "fp-copy", republish(STORM_A)), wanted, S)  # bands
+    assert not dedup.relevant_entry(index("budget", "fp-budget", BUDGET), wanted, S)
+    # Signatures made with other settings are not compared, so their bands do not count.
+    stale = index("copy", "fp-copy", republish(STORM_A), params="minhash-v0")
+    assert not dedup.comparable(stale, S)
+    assert not dedup.relevant_entry(stale, wanted, S)
+
+
 # --- decisions -----------------------------------------------------------------------------
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import dataclasses
 import random
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import apache_beam as beam
 import pytest
@@ -274,6 +275,66 @@ def test_an_indexed_id_seen_again_is_an_exact_duplicate_row_never_dropped() -> N
             equal_to([("a", "a", "exact"), ("b", "b", "exact"), ("c", "c", "exact")]),
             label="EachCopyReported",
         )
+
+
+@pytest.mark.parametrize("in_memory", [False, True], ids=["shuffled", "in-memory"])
+def test_a_run_carries_only_the_index_entries_its_articles_can_meet(
+    in_memory: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The index grows with every backfill slice; the entries a run groups must not (issue
+    21: 64 band keys per indexed signature were shuffled by every slice). Entries sharing no
+    id, fingerprint or LSH band with a new article are left out, and the decisions are those
+    the whole index gives."""
+    from pipelines.transforms import dedup as transform
+
+    rng = random.Random(5)
+    vocab = [f"{rng.choice('bdfgklmnprstvz')}{rng.choice('aeiou')}{i}" for i in range(3000)]
+    unrelated = [
+        entry(art(f"other-{i}", " ".join(rng.choices(vocab, k=60)), published=-999))
+        for i in range(400)
+    ]
+    old_rail, old_lib = art("rail-wire", RAIL, published=0), art("lib-wire", LIBRARY)
+    stale = dataclasses.replace(entry(old_lib), dedup_params="minhash-v0")
+    related = [entry(old_rail), entry(art("robots-wire", ROBOTICS, fp="fp-robots"))]
+    new = [
+        old_rail,  # an indexed id
+        art("rail-copy", copy_of(RAIL), published=30),  # near an indexed article
+        art("robots", ROBOTICS, fp="fp-robots"),  # an indexed fingerprint
+        art("lib-copy", copy_of(LIBRARY), published=700),  # its original's entry is unusable
+    ]
+    seen: list[str] = []
+    signatures_of = transform._IndexSignatures.process
+
+    def spy(self: Any, entry: dedup.IndexEntry) -> Any:
+        seen.append(entry.article_id)
+        return signatures_of(self, entry)
+
+    monkeypatch.setattr(transform._IndexSignatures, "process", spy)
+    p = TestPipeline()
+    previous = p | "Previous" >> beam.Create([*unrelated, stale, *related], reshuffle=False)
+    articles = p | "New" >> beam.Create(new, reshuffle=False)
+    out = articles | DeduplicateArticles(S, now=NOW, previous=previous, in_memory=in_memory)
+    assert_that(
+        ids(out.articles, "ArticleIds"),
+        equal_to([("rail-copy", "rail-wire"), ("lib-copy", None)]),
+        label="CheckArticles",
+    )
+    assert_that(
+        dup_rows(out.duplicates, "DupRows"),
+        equal_to(
+            [
+                ("rail-wire", "rail-wire", "exact"),
+                ("rail-copy", "rail-wire", "near"),
+                ("robots", "robots-wire", "exact"),
+            ]
+        ),
+        label="CheckDuplicates",
+    )
+    result = p.run()
+    result.wait_until_finish()
+    mismatch = result.metrics().query(MetricsFilter().with_name("index_params_mismatch"))
+    assert sum(c.committed for c in mismatch["counters"]) == 1  # every entry still looked at
+    assert sorted(seen) == ["rail-wire", "robots-wire"]  # not the 400 unrelated ones
 
 
 def test_repeated_article_id_keeps_one() -> None:
