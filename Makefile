@@ -3,7 +3,7 @@
 #   make test    all tests (starts and stops the local stack it needs), compose-test included
 #   make compose-test   builds every image here and runs docker-compose.yml for real
 #   make eval    quality on real data (../shared/benchmarks)
-#   make bench   performance, as ratios against baselines (BENCH_SIZE=small|large)
+#   make bench   performance, as ratios against baselines (BENCH_SIZE=small|medium|large)
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
