@@ -22,10 +22,12 @@ of earlier windows per process: see `_AcrossWindows`):
    worker processes when `workers` > 0 (transforms.workers.ChunkedApply). Off in our jobs:
    for real (long) articles the round trip to a worker cost more than the hashing it moved
    (backfill of 750 pages: 23-25 s inline against 27 s, measured).
-   The index is then narrowed to the entries that share an id, a fingerprint or an LSH band
-   with a new article (`core.dedup.relevant_entry`, the new articles' keys as a side input):
-   no other entry takes part in any group below, and the index grows with every run (a
-   backfill's slices) while what a run groups should stay the size of its input.
+   The index is then narrowed to the entries that share an id or a fingerprint with a new
+   article, or are among the `max_bucket_compare` earliest of one of its LSH bands
+   (`core.dedup.RelevantIndex`, the new articles' keys as a side input): no other entry
+   changes a decision below, and the index grows with every run (a backfill's slices) while
+   what a run groups should stay the size of its input (counter dedup_info/
+   index_entries_used).
 2. GroupById (CoGroupByKey with the index by article_id): an id already in the index is not
    re-admitted: it is a copy of an article an earlier run wrote (or reported), e.g. the same
    page from another source or an overlapping input, and becomes a Duplicate row of kind
@@ -76,6 +78,8 @@ import apache_beam as beam
 from apache_beam.coders import BooleanCoder
 from apache_beam.metrics import Metrics
 from apache_beam.transforms.userstate import ReadModifyWriteStateSpec
+from apache_beam.transforms.window import GlobalWindows
+from apache_beam.utils.windowed_value import WindowedValue
 
 from pipelines.core import dedup, lsh, minhash
 from pipelines.core.chunks import SignChunk
@@ -208,21 +212,38 @@ class _NewKeys(beam.CombineFn):
 
 
 class _RelevantEntries(beam.DoFn):
-    """Index entries -> those that share a key with a new article (`core.dedup.relevant_entry`):
-    what the groups of a run need from an index that grows with every run, so that a run's
-    shuffles (64 band keys per signature) carry about as much as its input, not the index."""
+    """Index entries -> those that can change a decision about the new articles
+    (`core.dedup.RelevantIndex`): what the groups of a run need from an index that grows with
+    every run, so that a run's shuffles (64 band keys per signature) stay about the size of
+    its input. Entries sharing an id or fingerprint go on at once, the earliest of each band
+    at the end of the bundle (in the global window: batch only, where the index is read)."""
 
     def __init__(self, settings: dedup.DedupSettings) -> None:
         self.settings = settings
         self.mismatch = Metrics.counter(INFO, "index_params_mismatch")
+        self.used = Metrics.counter(INFO, "index_entries_used")
+        self.relevant: dedup.RelevantIndex | None = None
+
+    def start_bundle(self) -> None:
+        self.relevant = None
 
     def process(
         self, entry: dedup.IndexEntry, wanted: frozenset[bytes]
     ) -> Iterator[dedup.IndexEntry]:
         if not dedup.comparable(entry, self.settings):
             self.mismatch.inc()  # still blocks re-admission by id/fingerprint (steps 2-3)
-        if dedup.relevant_entry(entry, wanted, self.settings):
+        if self.relevant is None:
+            self.relevant = dedup.RelevantIndex(wanted, self.settings)
+        if self.relevant.add(entry):
+            self.used.inc()
             yield entry
+
+    def finish_bundle(self) -> Iterator[WindowedValue]:
+        held = self.relevant.held() if self.relevant is not None else []
+        self.relevant = None
+        self.used.inc(len(held))
+        for entry in held:
+            yield GlobalWindows.windowed_value(entry)
 
 
 class _IndexSignatures(beam.DoFn):

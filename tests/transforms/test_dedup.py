@@ -296,6 +296,9 @@ def test_a_run_carries_only_the_index_entries_its_articles_can_meet(
     old_rail, old_lib = art("rail-wire", RAIL, published=0), art("lib-wire", LIBRARY)
     stale = dataclasses.replace(entry(old_lib), dedup_params="minhash-v0")
     related = [entry(old_rail), entry(art("robots-wire", ROBOTICS, fp="fp-robots"))]
+    # Later copies of the rail story in every bucket of it: a new article meets only the
+    # max_bucket_compare (20) earliest members of a bucket.
+    crowd = [entry(art(f"rail-{i:02d}", copy_of(RAIL), published=100 + i)) for i in range(25)]
     new = [
         old_rail,  # an indexed id
         art("rail-copy", copy_of(RAIL), published=30),  # near an indexed article
@@ -311,7 +314,9 @@ def test_a_run_carries_only_the_index_entries_its_articles_can_meet(
 
     monkeypatch.setattr(transform._IndexSignatures, "process", spy)
     p = TestPipeline()
-    previous = p | "Previous" >> beam.Create([*unrelated, stale, *related], reshuffle=False)
+    previous = p | "Previous" >> beam.Create(
+        [*unrelated, *reversed(crowd), stale, *related], reshuffle=False
+    )
     articles = p | "New" >> beam.Create(new, reshuffle=False)
     out = articles | DeduplicateArticles(S, now=NOW, previous=previous, in_memory=in_memory)
     assert_that(
@@ -334,7 +339,8 @@ def test_a_run_carries_only_the_index_entries_its_articles_can_meet(
     result.wait_until_finish()
     mismatch = result.metrics().query(MetricsFilter().with_name("index_params_mismatch"))
     assert sum(c.committed for c in mismatch["counters"]) == 1  # every entry still looked at
-    assert sorted(seen) == ["rail-wire", "robots-wire"]  # not the 400 unrelated ones
+    # Not the 400 unrelated entries, nor the 5 latest of the crowd.
+    assert sorted(seen) == sorted(["rail-wire", "robots-wire", *(e.article_id for e in crowd[:20])])
 
 
 def test_repeated_article_id_keeps_one() -> None:
