@@ -46,9 +46,10 @@ of earlier windows per process: see `_AcrossWindows`):
    index's otherwise only count dedup_info/index_params_mismatch) emits one key per LSH band ->
    GroupByBand -> within each bucket `core.dedup.bucket_pairs` pairs each later new article
    with at most max_bucket_compare earliest members (index entries rank first: they are the
-   originals) -> the pairs are joined with both signatures by id (two CoGroupByKeys, so a
-   signature is shuffled per article, not per band) -> estimated Jaccard >= threshold ->
-   PickEarliestOriginal (CombinePerKey min by rank) -> JoinMatches with the articles by id.
+   originals) -> GroupPairsByLater -> VerifySimilarity: estimated Jaccard >= threshold with
+   each distinct earlier article, the earliest such original kept (signatures from a side
+   input, one per id: copying them into every pair made the candidate pairs the largest data
+   of a run) -> JoinMatches with the articles by id.
    Chains resolve as core.dedup documents: to the earliest article similar enough.
    With `in_memory` (streaming windows, which are small), the window's signed articles and
    the index's signatures go to one key instead, where `core.dedup.near_duplicate_matches`
@@ -293,39 +294,32 @@ class _PairBucket(beam.DoFn):
             yield later, tuple(others)
 
 
-def _attach_later_signature(
-    element: tuple[str, dict[str, Iterable[Any]]],
-) -> Iterator[tuple[str, tuple[str, bytes]]]:
-    """(later_id, {sig, earlier id tuples}) -> (earlier_id, (later_id, later signature)), once
-    per distinct pair."""
-    later, groups = element
-    sigs = list(groups["sig"])
-    if not sigs:
-        return
-    later_sig = min(sigs)[1]
-    for earlier in {e for others in groups["earlier"] for e in others}:
-        yield earlier, (later, later_sig)
-
-
 class _Verify(beam.DoFn):
-    """(earlier_id, {sig, laters}) -> (later_id, (earlier rank, earlier_id, similarity))."""
+    """(later_id, earlier id tuples from its buckets) -> (later_id, (earlier rank, earlier_id,
+    similarity)) of its earliest original with estimated Jaccard >= threshold, if any; each
+    distinct pair verified once. Signatures come from a side input of one (rank, signature)
+    per id: joining them to the pairs instead copied a 512-byte signature into every pair
+    (up to bands x max_bucket_compare per article), the largest structure of a backfill
+    slice (issue 21)."""
 
     def __init__(self, threshold: float) -> None:
         self.threshold = threshold
 
     def process(
-        self, element: tuple[str, dict[str, Iterable[Any]]]
+        self,
+        element: tuple[str, Iterable[tuple[str, ...]]],
+        signatures: dict[str, SigRecord],
     ) -> Iterator[tuple[str, tuple[dedup.Rank, str, float]]]:
-        earlier, groups = element
-        sigs = list(groups["sig"])
-        if not sigs:
-            return
-        rank, raw = min(sigs)
-        earlier_sig = minhash.signature_from_bytes(raw)
-        for later, later_raw in groups["later"]:
-            sim = minhash.estimated_jaccard(minhash.signature_from_bytes(later_raw), earlier_sig)
+        later, groups = element
+        later_sig = minhash.signature_from_bytes(signatures[later][1])
+        found: list[tuple[dedup.Rank, str, float]] = []
+        for earlier in {e for others in groups for e in others}:
+            rank, raw = signatures[earlier]
+            sim = minhash.estimated_jaccard(later_sig, minhash.signature_from_bytes(raw))
             if sim >= self.threshold:
-                yield later, (rank, earlier, sim)
+                found.append((rank, earlier, sim))
+        if found:
+            yield later, min(found)
 
 
 class _Finish(beam.DoFn):
@@ -541,16 +535,11 @@ class DeduplicateArticles(beam.PTransform):
             | "GroupByBand" >> beam.GroupByKey()
             | "PairWithinBuckets" >> beam.ParDo(_PairBucket(s.max_bucket_compare))
         )
-        matches = (
-            {"sig": sigs, "earlier": pairs}
-            | "GroupPairsByLater" >> beam.CoGroupByKey()
-            | "AttachLaterSignature" >> beam.FlatMap(_attach_later_signature)
-        )
+        signatures = sigs | "OneSignaturePerId" >> beam.CombinePerKey(min)
         best = (
-            {"sig": sigs, "later": matches}
-            | "GroupPairsByEarlier" >> beam.CoGroupByKey()
-            | "VerifySimilarity" >> beam.ParDo(_Verify(s.threshold))
-            | "PickEarliestOriginal" >> beam.CombinePerKey(min)
+            pairs
+            | "GroupPairsByLater" >> beam.GroupByKey()
+            | "VerifySimilarity" >> beam.ParDo(_Verify(s.threshold), beam.pvalue.AsDict(signatures))
         )
         return {
             "article": survivors | "KeyArticlesById" >> beam.Map(lambda x: (x[0].article_id, x)),
