@@ -80,7 +80,6 @@ from apache_beam.coders import BooleanCoder
 from apache_beam.metrics import Metrics
 from apache_beam.transforms.userstate import ReadModifyWriteStateSpec
 from apache_beam.transforms.window import GlobalWindows
-from apache_beam.utils.windowed_value import WindowedValue
 
 from pipelines.core import dedup, lsh, minhash
 from pipelines.core.chunks import SignChunk
@@ -95,6 +94,7 @@ INFO = "dedup_info"  # counters that are neither outcomes nor dead-letter reason
 MARK, DROP = "mark", "drop"
 _DUPLICATE = "duplicate"
 _INDEX = "index"
+_NEAR = "near"  # index entries for the near-duplicate pass only
 
 # (article, signature bytes): what flows between the grouping stages.
 Signed = tuple[Article, bytes]
@@ -216,8 +216,10 @@ class _RelevantEntries(beam.DoFn):
     """Index entries -> those that can change a decision about the new articles
     (`core.dedup.RelevantIndex`): what the groups of a run need from an index that grows with
     every run, so that a run's shuffles (64 band keys per signature) stay about the size of
-    its input. Entries sharing an id or fingerprint go on at once, the earliest of each band
-    at the end of the bundle (in the global window: batch only, where the index is read)."""
+    its input. Entries sharing an id or fingerprint go on at once (main output: the exact
+    groups and the near-duplicate pass), the earliest of each band at the end of the bundle
+    (output "near": the near-duplicate pass only; in the global window: batch only, where the
+    index is read)."""
 
     def __init__(self, settings: dedup.DedupSettings) -> None:
         self.settings = settings
@@ -239,12 +241,12 @@ class _RelevantEntries(beam.DoFn):
             self.used.inc()
             yield entry
 
-    def finish_bundle(self) -> Iterator[WindowedValue]:
+    def finish_bundle(self) -> Iterator[beam.pvalue.TaggedOutput]:
         held = self.relevant.held() if self.relevant is not None else []
         self.relevant = None
         self.used.inc(len(held))
         for entry in held:
-            yield GlobalWindows.windowed_value(entry)
+            yield beam.pvalue.TaggedOutput(_NEAR, GlobalWindows.windowed_value(entry))
 
 
 class _IndexSignatures(beam.DoFn):
@@ -450,6 +452,7 @@ class DeduplicateArticles(beam.PTransform):
             # Empty, but windowed like the articles: in streaming, flattening or grouping with
             # a globally windowed Create would mix window types (Prism fails decoding them).
             previous = articles | "NoPreviousIndex" >> beam.FlatMap(lambda _: ())
+            exact_old = near_old = previous
         else:
             # Only the entries the new articles can meet go on: the index grows with every
             # run, a run's groups should not (backfill slices, issue 21).
@@ -457,15 +460,19 @@ class DeduplicateArticles(beam.PTransform):
                 signed.signed
                 | "KeysOfNewArticles" >> beam.CombineGlobally(_NewKeys(s)).without_defaults()
             )
-            previous = previous | "RelevantIndexEntries" >> beam.ParDo(
+            relevant = previous | "RelevantIndexEntries" >> beam.ParDo(
                 _RelevantEntries(s), beam.pvalue.AsSingleton(wanted, default_value=frozenset())
-            )
+            ).with_outputs(_NEAR, main="exact")
+            # The exact groups need the entries with a new article's id or fingerprint only;
+            # the near-duplicate pass those and the earliest of the new articles' bands.
+            exact_old = relevant.exact
+            near_old = (relevant.exact, relevant[_NEAR]) | "NearIndexEntries" >> beam.Flatten()
 
         # Exact: by article_id, then by content fingerprint; the index takes part in both.
         by_id = (
             {
                 "new": signed.signed | "KeyNewById" >> beam.Map(lambda x: (x[0].article_id, x)),
-                "old": previous | "KeyOldById" >> beam.Map(lambda e: (e.article_id, e)),
+                "old": exact_old | "KeyOldById" >> beam.Map(lambda e: (e.article_id, e)),
             }
             | "GroupById" >> beam.CoGroupByKey()
             | "DropKnownIds"
@@ -477,7 +484,7 @@ class DeduplicateArticles(beam.PTransform):
             {
                 "new": by_id.kept
                 | "KeyNewByFingerprint" >> beam.Map(lambda x: (x[0].content_fingerprint, x)),
-                "old": previous
+                "old": exact_old
                 | "KeyOldByFingerprint" >> beam.Map(lambda e: (e.content_fingerprint, e)),
             }
             | "GroupByFingerprint" >> beam.CoGroupByKey()
@@ -488,7 +495,7 @@ class DeduplicateArticles(beam.PTransform):
         )
         survivors = by_fp.kept
 
-        old_sigs = previous | "IndexSignatures" >> beam.ParDo(_IndexSignatures(s))
+        old_sigs = near_old | "IndexSignatures" >> beam.ParDo(_IndexSignatures(s))
         finish = _FinishInMemory if self.in_memory else _Finish
         mark = finish(s, self.near_duplicates, self.now, self.keep_signatures)
         if self.in_memory:

@@ -313,6 +313,14 @@ def test_a_run_carries_only_the_index_entries_its_articles_can_meet(
         return signatures_of(self, entry)
 
     monkeypatch.setattr(transform._IndexSignatures, "process", spy)
+    grouped: list[str] = []  # index entries in the exact groups (by id, by fingerprint)
+    resolve = transform._ResolveGroup.process
+
+    def spy_groups(self: Any, element: Any) -> Any:
+        grouped.extend(e.article_id for e in element[1]["old"])
+        return resolve(self, element)
+
+    monkeypatch.setattr(transform._ResolveGroup, "process", spy_groups)
     p = TestPipeline()
     previous = p | "Previous" >> beam.Create(
         [*unrelated, *reversed(crowd), stale, *related], reshuffle=False
@@ -339,6 +347,7 @@ def test_a_run_carries_only_the_index_entries_its_articles_can_meet(
     result.wait_until_finish()
     mismatch = result.metrics().query(MetricsFilter().with_name("index_params_mismatch"))
     assert sum(c.committed for c in mismatch["counters"]) == 1  # every entry still looked at
+    assert set(grouped) == {"rail-wire", "robots-wire"}  # in the groups by id and fingerprint
     # Not the 400 unrelated entries, nor the 5 latest of the crowd.
     assert sorted(seen) == sorted(["rail-wire", "robots-wire", *(e.article_id for e in crowd[:20])])
 
