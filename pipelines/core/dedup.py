@@ -295,6 +295,16 @@ class RelevantIndex:
         """The entries among the earliest of a band of the new articles, in arrival order."""
         return [self._entries[n] for n in sorted(self._entries)]
 
+    def bands(self) -> list[tuple[bytes, Rank, str]]:
+        """(band key, rank, article_id) of each held entry in each band it is among the
+        earliest of: all a run's LSH buckets need of the held entries (their other bands
+        meet no new article, or only behind earlier entries)."""
+        return [
+            (key[1:], rank, self._entries[number].article_id)
+            for key, earliest in self._earliest.items()
+            for rank, number in earliest
+        ]
+
 
 def _aware(value: datetime | None) -> datetime | None:
     return None if value is None else as_utc(value)

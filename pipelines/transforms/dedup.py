@@ -95,6 +95,7 @@ MARK, DROP = "mark", "drop"
 _DUPLICATE = "duplicate"
 _INDEX = "index"
 _NEAR = "near"  # index entries for the near-duplicate pass only
+_BANDS = "bands"  # (band key, (rank, id)) of those entries, in the buckets they take part in
 
 # (article, signature bytes): what flows between the grouping stages.
 Signed = tuple[Article, bytes]
@@ -242,11 +243,17 @@ class _RelevantEntries(beam.DoFn):
             yield entry
 
     def finish_bundle(self) -> Iterator[beam.pvalue.TaggedOutput]:
-        held = self.relevant.held() if self.relevant is not None else []
-        self.relevant = None
+        relevant, self.relevant = self.relevant, None
+        if relevant is None:
+            return
+        held = relevant.held()
         self.used.inc(len(held))
         for entry in held:
             yield beam.pvalue.TaggedOutput(_NEAR, GlobalWindows.windowed_value(entry))
+        for key, rank, article_id in relevant.bands():
+            yield beam.pvalue.TaggedOutput(
+                _BANDS, GlobalWindows.windowed_value((key, (rank, article_id)))
+            )
 
 
 class _IndexSignatures(beam.DoFn):
@@ -453,6 +460,7 @@ class DeduplicateArticles(beam.PTransform):
             # a globally windowed Create would mix window types (Prism fails decoding them).
             previous = articles | "NoPreviousIndex" >> beam.FlatMap(lambda _: ())
             exact_old = near_old = previous
+            old_bands = None
         else:
             # Only the entries the new articles can meet go on: the index grows with every
             # run, a run's groups should not (backfill slices, issue 21).
@@ -462,11 +470,12 @@ class DeduplicateArticles(beam.PTransform):
             )
             relevant = previous | "RelevantIndexEntries" >> beam.ParDo(
                 _RelevantEntries(s), beam.pvalue.AsSingleton(wanted, default_value=frozenset())
-            ).with_outputs(_NEAR, main="exact")
+            ).with_outputs(_NEAR, _BANDS, main="exact")
             # The exact groups need the entries with a new article's id or fingerprint only;
             # the near-duplicate pass those and the earliest of the new articles' bands.
             exact_old = relevant.exact
             near_old = (relevant.exact, relevant[_NEAR]) | "NearIndexEntries" >> beam.Flatten()
+            old_bands = relevant[_BANDS]
 
         # Exact: by article_id, then by content fingerprint; the index takes part in both.
         by_id = (
@@ -505,7 +514,7 @@ class DeduplicateArticles(beam.PTransform):
                 "old": old_sigs | "KeyOldToWindow" >> beam.Map(lambda x: (0, x)),
             } | "GroupWindow" >> beam.CoGroupByKey()
         else:
-            grouped = self._near_shuffled(survivors, old_sigs)
+            grouped = self._near_shuffled(survivors, old_sigs, exact_old, old_bands)
         finished = grouped | "MarkNearDuplicates" >> beam.ParDo(mark).with_outputs(
             _DUPLICATE, _INDEX, main="articles"
         )
@@ -527,18 +536,31 @@ class DeduplicateArticles(beam.PTransform):
         )
 
     def _near_shuffled(
-        self, survivors: beam.PCollection, old_sigs: beam.PCollection
+        self,
+        survivors: beam.PCollection,
+        old_sigs: beam.PCollection,
+        exact_old: beam.PCollection,
+        old_bands: beam.PCollection | None,
     ) -> beam.PCollection:
         """Near: LSH buckets over new and indexed signatures, verified pairs, earliest original;
-        -> (id, {article, match}) for _Finish."""
+        -> (id, {article, match}) for _Finish. With `old_bands` (the index narrowed by
+        _RelevantEntries), the held entries join the buckets they count in only."""
         s = self.settings
         new_sigs = survivors | "NewSignatures" >> beam.Map(
             lambda x: (x[0].article_id, (_rank(x[0]), x[1]))
         )
         sigs = (new_sigs, old_sigs) | "AllSignatures" >> beam.Flatten()
+        if old_bands is None:
+            bands = sigs | "EmitBandKeys" >> beam.ParDo(_BandKeys(s))
+        else:
+            exact_sigs = exact_old | "ExactIndexSignatures" >> beam.ParDo(_IndexSignatures(s))
+            banded = (new_sigs, exact_sigs) | "BandedSignatures" >> beam.Flatten()
+            bands = (
+                banded | "EmitBandKeys" >> beam.ParDo(_BandKeys(s)),
+                old_bands,
+            ) | "AllBandKeys" >> beam.Flatten()
         pairs = (
-            sigs
-            | "EmitBandKeys" >> beam.ParDo(_BandKeys(s))
+            bands
             | "GroupByBand" >> beam.GroupByKey()
             | "PairWithinBuckets" >> beam.ParDo(_PairBucket(s.max_bucket_compare))
         )

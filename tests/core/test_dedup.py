@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -259,6 +260,9 @@ def test_of_a_crowded_band_only_the_earliest_entries_are_held() -> None:
         assert not relevant.add(entry)
     # Same text: the same buckets; published at minutes 1, 3 and 5 are the earliest three.
     assert [e.article_id for e in relevant.held()] == ["c0", "c1", "c3"]
+    # ... and they join those buckets only: three members in each band of the new article.
+    members = Counter(key for key, _, _ in relevant.bands())
+    assert set(members.values()) == {3} and len(members) == len(wanted) - 2
 
 
 # --- decisions -----------------------------------------------------------------------------
