@@ -354,6 +354,34 @@ def test_a_run_carries_only_the_index_entries_its_articles_can_meet(
     assert set(seen) == {"rail-wire", "robots-wire", "lib-old", *(e.article_id for e in crowd[:20])}
 
 
+def test_candidate_pairs_carry_ids_and_each_signature_is_kept_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A new article meets up to bands x max_bucket_compare earlier ones: its pairs must not
+    each carry a 512-byte signature (issue 21: they were a backfill slice's largest data).
+    The verification step gets id tuples, the signatures once per id beside them."""
+    from pipelines.transforms import dedup as transform
+
+    pairs: list[Any] = []
+    verify = transform._Verify.process
+
+    def spy(self, element, *args):  # type: ignore[no-untyped-def]  # (Beam reads hints)
+        pairs.append(element)
+        return verify(self, element, *args)
+
+    monkeypatch.setattr(transform._Verify, "process", spy)
+    copies = [art(f"rail-{i}", copy_of(RAIL) + f" Update {i}.", published=i) for i in range(6)]
+    with TestPipeline() as p:
+        out = p | beam.Create(copies, reshuffle=False) | DeduplicateArticles(S, now=NOW)
+        assert_that(
+            ids(out.articles, "ArticleIds"),
+            equal_to([("rail-0", None), *((f"rail-{i}", "rail-0") for i in range(1, 6))]),
+        )
+    assert pairs  # the later copies were verified
+    for _later, groups in pairs:  # (later id, the earlier ids of each bucket): no bytes
+        assert all(isinstance(e, tuple) and all(isinstance(i, str) for i in e) for e in groups)
+
+
 def test_repeated_article_id_keeps_one() -> None:
     first = art("x", RAIL, ingested=0)
     redelivered = art("x", RAIL, ingested=3)
