@@ -4,7 +4,7 @@
 #   make compose-test   builds every image here and runs docker-compose.yml for real
 #   make eval    quality on real data (../shared/benchmarks)
 #   make eval-data   prepare the keyphrase set for make eval (KEYPHRASE_SRC=copy of SIFRank)
-#   make bench   performance, as ratios against baselines (BENCH_SIZE=small|large)
+#   make bench   performance, as ratios against baselines (BENCH_SIZE=small|medium|large)
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help

@@ -1,6 +1,7 @@
 """`make bench`: every performance measurement, as ratios against baselines run alongside.
 
-    BENCH_SIZE=small .venv/bin/python -m benchmarks.perf     # ~2,000 generated items, < 10 min
+    BENCH_SIZE=small .venv/bin/python -m benchmarks.perf     # ~2,000 generated items, ~13 min
+    BENCH_SIZE=medium .venv/bin/python -m benchmarks.perf    # memory at 2,000 vs 20,000, ~15 min
     BENCH_SIZE=large .venv/bin/python -m benchmarks.perf     # 100,000 articles: hours
 
 Runs, in this order, on generated input (seed 7): 3 stages (clean, near-duplicates,
@@ -10,7 +11,10 @@ restart against 100 vs 10,000 articles already in the tables. Starts the local
 stack if it is not running and leaves it running (`make stack-down` stops it: other work on
 the machine may be using it by then). Prints one table
 with every ratio, its target and whether it is met, and writes benchmarks/results/perf.json,
-perf.md and perf.png. A measurement that fails is reported as such and the others still run;
+perf.md and perf.png. Ratios are between medians of three: repetitions inside the run for the
+stages, runs of the command for tax (every size) and batch/scaling (small; once at medium and
+large, where one backfill takes minutes: `common.Size.runs`); streaming and restart are one
+run each. A measurement that fails is reported as such and the others still run;
 the exit status is then 1. BENCH_ONLY=stages,tax,batch,stream,restart runs a subset.
 """
 

@@ -13,6 +13,9 @@ the peak RSS of its whole process tree (DirectRunner workers included) sampled e
   multi-processing (``--workers 2``) was compared in earlier sessions (benchmarks/README.md).
 
 Articles/s counts input pages (the same files for every run), so ratios are time ratios.
+Each command runs `Size.runs` times (3 at the small size, alternating ours and the naive
+loop; once at medium and large, where one 20,000-page backfill takes ~8 minutes) and every
+figure is the median over its runs (`common.median_run`).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from benchmarks.perf.common import (
     delete_prefix,
     finish_row,
     log,
+    median_run,
     rate,
     run_monitored,
     s3_uri,
@@ -59,6 +63,7 @@ ONE_PROCESS = ("--cpu-workers", "0")
 def backfill(
     config: Any, pages: Path, work: Path, name: str, flags: tuple[str, ...], timeout_s: float
 ) -> tuple[ProcessRun, dict[str, float]]:
+    """One backfill of `pages` into a fresh prefix (removed afterwards)."""
     output = s3_uri(config, work.name, name)
     cmd = [
         PYTHON, "-m", "pipelines.cli", "backfill", "--input", str(pages), "--output", output,
@@ -85,9 +90,24 @@ def naive(config: Any, pages: Path, work: Path, timeout_s: float) -> ProcessRun:
         delete_prefix(config, output)
 
 
+def repeated_backfill(
+    config: Any,
+    pages: Path,
+    work: Path,
+    name: str,
+    flags: tuple[str, ...],
+    timeout_s: float,
+    runs: int,
+) -> tuple[ProcessRun, dict[str, float]]:
+    """`runs` backfills of the same pages: their medians, and the summary of the first."""
+    done = [backfill(config, pages, work, f"{name}-{i}", flags, timeout_s) for i in range(runs)]
+    return median_run([r for r, _ in done]), done[0][1]
+
+
 def _run_detail(run: ProcessRun, pages: int, summary: dict[str, float] | None = None) -> dict:
     d: dict[str, Any] = {
         "pages": pages,
+        "runs": run.repeats,
         "seconds": round(run.seconds, 2),
         "peak_rss_mb": round(run.peak_rss_mb, 1),
         "processes": run.peak_processes,
@@ -99,10 +119,27 @@ def _run_detail(run: ProcessRun, pages: int, summary: dict[str, float] | None = 
     return d
 
 
-def run(size: Size, config: Any, pages_dir: Path, pages: int, work: Path) -> list[Row]:
-    timeout = max(600.0, pages * 1.0)  # generous: ~1 s per page is 20x slower than expected
-    ours, ours_summary = backfill(config, pages_dir, work, "backfill-ours", OURS, timeout)
-    base = naive(config, pages_dir, work, timeout)
+def _pages(pages_dir: Path, pages: int, work: Path, n: int) -> Path:
+    """A folder of the first `n` pages (all of them: `pages_dir` itself)."""
+    if n >= pages:
+        return pages_dir
+    folder = work / f"pages-{n}"
+    if not folder.exists():
+        subset(pages_dir, folder, n)
+    return folder
+
+
+def run(size: Size, config: Any, pages_dir: Path, all_pages: int, work: Path) -> list[Row]:
+    timeout = max(600.0, all_pages * 1.0)  # generous: ~1 s per page is 20x slower than expected
+    pages = min(size.batch_pages or all_pages, all_pages)
+    folder = _pages(pages_dir, all_pages, work, pages)
+    ours_runs: list[tuple[ProcessRun, dict[str, float]]] = []
+    base_runs: list[ProcessRun] = []
+    for i in range(size.runs):  # alternating, so a disturbed stretch hits both
+        ours_runs.append(backfill(config, folder, work, f"backfill-ours-{i}", OURS, timeout))
+        base_runs.append(naive(config, folder, work, timeout))
+    ours, ours_summary = median_run([r for r, _ in ours_runs]), ours_runs[0][1]
+    base = median_run(base_runs)
     rows = [
         finish_row(
             Row(
@@ -115,7 +152,7 @@ def run(size: Size, config: Any, pages_dir: Path, pages: int, work: Path) -> lis
                 baseline_label="naive loop (1 process)",
                 target=Target(">=", 1.5),
                 note=(
-                    f"{pages} pages; CPU per article ours "
+                    f"{pages} pages, median of {size.runs} runs each; CPU per article ours "
                     f"{1000 * ours.cpu_seconds / pages:.0f} ms, naive "
                     f"{1000 * base.cpu_seconds / pages:.0f} ms"
                 ),
@@ -134,36 +171,40 @@ def run(size: Size, config: Any, pages_dir: Path, pages: int, work: Path) -> lis
                 baseline=base.peak_rss_mb,
                 ours_label=f"backfill --cpu-workers 2 ({ours.peak_processes} processes)",
                 baseline_label="naive loop",
-                note="RSS summed over the process tree (no target in the issue)",
+                note=(
+                    f"RSS summed over the process tree, median of {size.runs} runs each (no "
+                    "target in the issue)"
+                ),
             )
         ),
     ]
 
     # Measure 5: memory at two sizes (same layout), and 1 vs 2 worker processes.
-    small_n = min(size.memory_pages[0], pages)
-    big_n = size.memory_pages[1] or pages
+    small_n = min(size.memory_pages[0], all_pages)
+    big_n = min(size.memory_pages[1] or all_pages, all_pages)
     runs: dict[tuple[int, tuple[str, ...]], tuple[ProcessRun, dict[str, float]]] = {
         (pages, OURS): (ours, ours_summary)
     }
 
     def get(n: int, flags: tuple[str, ...]) -> ProcessRun:
         if (n, flags) not in runs:
-            folder = pages_dir if n >= pages else work / f"pages-{n}"
-            if n < pages and not folder.exists():
-                subset(pages_dir, folder, n)
             name = f"backfill-{n}-{'-'.join(f.strip('-') for f in flags)}"
-            runs[(n, flags)] = backfill(config, folder, work, name, flags, timeout)
+            runs[(n, flags)] = repeated_backfill(
+                config, _pages(pages_dir, all_pages, work, n), work, name, flags, timeout, size.runs
+            )
         return runs[(n, flags)][0]
 
-    # Input size: backfill runs a large input as slices of --files-per-run files, one pipeline
-    # each, so its memory is bounded by a slice. The issue's 10k vs 100k articles are 5 vs 50
-    # default slices; at the small size, 100 vs 1,000 are 1 vs 10 slices of 100.
+    # Input size: backfill runs a large input as slices of --files-per-run files (and
+    # --mb-per-run MB: 2,000 generated pages are ~20 MB, below it), one pipeline each, so its
+    # memory is bounded by a slice. The issue's 10k vs 100k articles are 5 vs 50 default
+    # slices, medium's 2,000 vs 20,000 1 vs 10; at the small size, 100 vs 1,000 are 1 vs 10
+    # slices of 100.
     from pipelines.commands.backfill import FILES_PER_RUN
 
     per_run = min(small_n, FILES_PER_RUN)
-    sliced = (*OURS, "--files-per-run", str(per_run))
-    small_run, big_run = get(small_n, sliced), get(min(big_n, pages), sliced)
-    slices = (-(-small_n // per_run), -(-min(big_n, pages) // per_run))
+    sliced = OURS if per_run == FILES_PER_RUN else (*OURS, "--files-per-run", str(per_run))
+    small_run, big_run = get(small_n, sliced), get(big_n, sliced)
+    slices = (-(-small_n // per_run), -(-big_n // per_run))
     rows.append(
         finish_row(
             Row(
@@ -177,7 +218,7 @@ def run(size: Size, config: Any, pages_dir: Path, pages: int, work: Path) -> lis
                 target=Target("<=", 1.2),
                 note=(
                     f"backfill --cpu-workers 2 --files-per-run {per_run}; ratio = growth of peak "
-                    "RSS with input size"
+                    f"RSS with input size; median of {size.runs} runs each"
                 ),
                 detail={
                     "small": _run_detail(small_run, small_n),
@@ -186,7 +227,7 @@ def run(size: Size, config: Any, pages_dir: Path, pages: int, work: Path) -> lis
             )
         )
     )
-    worker_n = size.worker_pages or pages
+    worker_n = min(size.worker_pages or all_pages, all_pages)
     one, two = get(worker_n, ONE_PROCESS), get(worker_n, OURS)
     rows.append(
         finish_row(
@@ -198,7 +239,10 @@ def run(size: Size, config: Any, pages_dir: Path, pages: int, work: Path) -> lis
                 baseline=rate(worker_n, one.seconds),
                 ours_label="--cpu-workers 2",
                 baseline_label="--cpu-workers 0 (1 process)",
-                note="no target in the issue; 2.0x is perfect scaling on 2 free cores",
+                note=(
+                    "no target in the issue; 2.0x is perfect scaling on 2 free cores; median "
+                    f"of {size.runs} runs each"
+                ),
                 detail={
                     "baseline": _run_detail(one, worker_n),
                     "ours": _run_detail(two, worker_n),

@@ -5,8 +5,9 @@
   target and whether it is met). `finish_row` computes ratio and verdict; pure, tested.
 - `run_monitored`: runs a command as a child process and samples the RSS of its whole
   process tree (DirectRunner workers and Prism included) every 0.1 s for the peak.
-- `best_of`: alternating repeats of in-process variants, best time kept (the machine is
-  shared; the best run is the least disturbed one).
+- `median_of`: alternating repeats of in-process variants, the median time of each;
+  `median_run`: the median of repeated child-process runs. Every ratio is taken between
+  medians of three (the machine is shared: one disturbed run must not decide a verdict).
 - Stack helpers: fresh Kafka topics, S3 prefixes removed after a measurement.
 """
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
+import statistics
 import subprocess
 import sys
 import threading
@@ -39,6 +41,7 @@ class Size:
     items: int  # generated items held in memory: stage, Avro, Kafka and streaming inputs
     pages_from_items: int  # the HTML pages among this many generated items feed backfills
     max_pages: int  # ... at most this many of them
+    batch_pages: int  # measure 1: ours vs the naive loop on this many pages (0: all pages)
     memory_pages: tuple[int, int]  # measure 5: peak memory at these two sizes (0: all pages)
     worker_pages: int  # measure 5: 1 vs 2 workers on this many pages (0: all pages)
     clean_pages: int
@@ -49,7 +52,8 @@ class Size:
     stream_backlog: int  # streaming: articles sent at once to measure capacity
     stream_seconds: float  # streaming: how long the steady rate is offered
     stream_window_s: float
-    repeat: int  # in-process stage variants: runs of each, best kept
+    repeat: int  # in-process stage variants: runs of each, median kept
+    runs: int  # child-process measurements (batch, scaling, tax): runs of each, median kept
 
 
 SIZES = {
@@ -58,21 +62,44 @@ SIZES = {
         items=2_000,
         pages_from_items=5_600,  # about 2,000 HTML pages: the issue's "about 2,000 articles"
         max_pages=2_000,
+        batch_pages=0,
         memory_pages=(100, 1_000),  # 1 vs 10 slices of 100 (see batch.py)
-        worker_pages=500,  # three more backfills: keep them short
+        worker_pages=500,  # more backfills: keep them short
         clean_pages=300,
         ner_docs=120,
         tax_messages=(2_000, 20_000),
         stream_backlog=600,
         stream_seconds=40.0,
         stream_window_s=5.0,
-        repeat=2,
+        repeat=3,
+        runs=3,
+    ),
+    # The memory row at 20,000 articles in ~15 minutes: one backfill each of 2,000 and 20,000
+    # pages (a 20,000-page backfill alone takes ~8 minutes on 2 cores, so once: runs=1); the
+    # other measures as at the small size.
+    "medium": Size(
+        name="medium",
+        items=2_000,
+        pages_from_items=56_000,  # about 20,000 HTML pages
+        max_pages=20_000,
+        batch_pages=2_000,
+        memory_pages=(2_000, 20_000),  # 1 vs 10 default slices
+        worker_pages=500,
+        clean_pages=300,
+        ner_docs=120,
+        tax_messages=(2_000, 20_000),
+        stream_backlog=600,
+        stream_seconds=40.0,
+        stream_window_s=5.0,
+        repeat=3,
+        runs=1,
     ),
     "large": Size(
         name="large",
         items=20_000,
         pages_from_items=300_000,  # about 105,000 HTML pages
         max_pages=100_000,
+        batch_pages=10_000,
         memory_pages=(10_000, 100_000),
         worker_pages=10_000,
         clean_pages=3_000,
@@ -82,6 +109,7 @@ SIZES = {
         stream_seconds=300.0,
         stream_window_s=10.0,
         repeat=3,
+        runs=1,
     ),
 }
 
@@ -189,6 +217,7 @@ class ProcessRun:
     returncode: int
     log: Path
     cpu_seconds: float = 0.0  # user + system over the process tree (load-independent cost)
+    repeats: int = 1  # runs whose medians these are (median_run)
 
     def tail(self, chars: int = 3000) -> str:
         return self.log.read_text(errors="replace")[-chars:] if self.log.exists() else ""
@@ -302,24 +331,40 @@ def run_monitored(
     return run
 
 
-def best_of(
+def median_of(
     variants: Mapping[str, Callable[[], Any]],
     repeat: int,
     clock: Callable[[], float] = time.process_time,
 ) -> dict[str, float]:
-    """Run each variant `repeat` times, alternating; the best (lowest) seconds of each.
+    """Run each variant `repeat` times, alternating; the median seconds of each.
 
     The default clock is this process's CPU time: on a shared machine it leaves out the time
     the process waited for a core, which wall time would charge to whichever variant was
     unlucky. (Single-process variants only: child processes are not counted.)
     """
-    best = {name: float("inf") for name in variants}
+    times: dict[str, list[float]] = {name: [] for name in variants}
     for _ in range(max(1, repeat)):
         for name, fn in variants.items():
             started = clock()
             fn()
-            best[name] = min(best[name], clock() - started)
-    return best
+            times[name].append(clock() - started)
+    return {name: statistics.median(t) for name, t in times.items()}
+
+
+def median_run(runs: Sequence[ProcessRun]) -> ProcessRun:
+    """One ProcessRun of the medians of repeated runs of a command: wall time, peak RSS and
+    CPU each the median over the runs (the log and exit code of the first)."""
+    if not runs:
+        raise ValueError("no runs")
+    first = runs[0]
+    return dataclasses.replace(
+        first,
+        seconds=statistics.median(r.seconds for r in runs),
+        peak_rss_mb=statistics.median(r.peak_rss_mb for r in runs),
+        peak_processes=max(r.peak_processes for r in runs),
+        cpu_seconds=statistics.median(r.cpu_seconds for r in runs),
+        repeats=len(runs),
+    )
 
 
 # --- inputs ----------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Measure 3: each stage beside the best library doing that job alone, on the same input.
 
 All in one process, single-threaded, on generated items; each pair runs `repeat` times,
-alternating, and the best time of each is kept.
+alternating, and the median time of each is kept.
 
 - clean: `pipelines.core.clean.clean_article` on HTML pages vs `trafilatura.bare_extraction`
   with metadata and its default settings (text, title, author, date: the same job).
@@ -30,7 +30,16 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from benchmarks.perf.common import Row, Size, Target, best_of, finish_row, log, rate, size_from_env
+from benchmarks.perf.common import (
+    Row,
+    Size,
+    Target,
+    finish_row,
+    log,
+    median_of,
+    rate,
+    size_from_env,
+)
 
 INGESTED_AT = datetime(2025, 7, 1, tzinfo=UTC)
 
@@ -80,14 +89,14 @@ def bench_clean(raws: list[Any], repeat: int) -> Row:
     # Warm-up: lazy imports and tables (htmldate, the geonames zones) load once per process.
     ours(raws[:20])
     library(raws[:20])
-    best = best_of({"ours": ours, "library": library}, repeat)
+    median = median_of({"ours": ours, "library": library}, repeat)
     return finish_row(
         Row(
             measure="3 stage",
             what="clean: HTML -> text + metadata",
             unit="pages/s",
-            ours=rate(len(raws), best["ours"]),
-            baseline=rate(len(raws), best["library"]),
+            ours=rate(len(raws), median["ours"]),
+            baseline=rate(len(raws), median["library"]),
             ours_label="clean_article",
             baseline_label="trafilatura (defaults)",
             target=Target(">=", 0.9),
@@ -140,7 +149,7 @@ def bench_dedup(docs: list[tuple[str, str, Any, datetime | None]], repeat: int) 
             kept[article_id] = m
         results["library"] = found
 
-    best = best_of({"ours": ours, "library": library}, repeat)
+    median = median_of({"ours": ours, "library": library}, repeat)
     p_ours, r_ours = dedup_quality(order, story, results["ours"])
     p_lib, r_lib = dedup_quality(order, story, results["library"])
     return finish_row(
@@ -148,8 +157,8 @@ def bench_dedup(docs: list[tuple[str, str, Any, datetime | None]], repeat: int) 
             measure="3 stage",
             what="near-duplicates: MinHash + LSH",
             unit="docs/s",
-            ours=rate(len(docs), best["ours"]),
-            baseline=rate(len(docs), best["library"]),
+            ours=rate(len(docs), median["ours"]),
+            baseline=rate(len(docs), median["library"]),
             ours_label="core.dedup",
             baseline_label="datasketch MinHashLSH",
             target=Target(">=", 3.0),
@@ -209,14 +218,14 @@ def bench_entities(texts: list[str], repeat: int, model: str = "en_core_web_sm")
 
     ours_nlp(texts[0])  # warm-up
     library_nlp(texts[0])
-    best = best_of({"ours": ours, "library": library}, repeat)
+    median = median_of({"ours": ours, "library": library}, repeat)
     return finish_row(
         Row(
             measure="3 stage",
             what="entities: spaCy NER",
             unit="docs/s",
-            ours=rate(len(texts), best["ours"]),
-            baseline=rate(len(texts), best["library"]),
+            ours=rate(len(texts), median["ours"]),
+            baseline=rate(len(texts), median["library"]),
             ours_label="enrich NER path",
             baseline_label=f"spaCy nlp.pipe {'+'.join(ours_nlp.pipe_names)}",
             target=Target(">=", 1.0),
@@ -247,14 +256,14 @@ def bench_avro(messages: list[Any], repeat: int) -> Row:
         for value in values:
             fastavro.schemaless_reader(io.BytesIO(value[HEADER_LEN:]), parsed, None)
 
-    best = best_of({"ours": ours, "library": library}, repeat)
+    median = median_of({"ours": ours, "library": library}, repeat)
     return finish_row(
         Row(
             measure="3 stage",
             what="Avro decode",
             unit="msgs/s",
-            ours=rate(len(messages), best["ours"]),
-            baseline=rate(len(messages), best["library"]),
+            ours=rate(len(messages), median["ours"]),
+            baseline=rate(len(messages), median["library"]),
             ours_label="decode_message",
             baseline_label="fastavro schemaless_reader",
             note="information only (no target): strict fastavro Python reader + validation",

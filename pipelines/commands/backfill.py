@@ -10,11 +10,13 @@ instead); any other Beam runner through options after `--`, passed to Beam untou
 with a summary table built from the pipeline's counters.
 
 The DirectRunner keeps each stage's data in memory, so an `--input` of more than
-`--files-per-run` files (default 2000) runs as several pipelines, one per slice of files, in
-order: memory stays flat however large the input. The fingerprint index (a table of the
-output) carries dedup across the runs (an article in a later slice is checked against
-everything the earlier ones admitted, exact and near duplicates alike), as it does across
-separate backfills.
+`--files-per-run` files (default 2000) or `--mb-per-run` MB (default 32) runs as several
+pipelines, one per slice of consecutive files within both limits, in order: memory stays flat
+however large the input (bytes count too: a feed or a WARC file holds hundreds of articles).
+The fingerprint index (a table of the output) carries dedup across the runs (an article in a
+later slice is checked against everything the earlier ones admitted, exact and near duplicates
+alike), as it does across separate backfills; each run groups only the entries its articles
+can meet (`transforms.dedup`), so a run's memory does not grow with the index either.
 
 Each run ends with one commit of every file it wrote to the tables (`io.tables.Tables.commit`):
 the pipeline writes the keys of its files to `<output>/_newswire/runs/<run id>.json`, and this
@@ -40,13 +42,13 @@ import os
 import sys
 import time
 import uuid
-from collections.abc import Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from pipelines.commands import FAILED, OK, UsageError, uri_arg
 from pipelines.commands.settings import default_cpu_workers, pipeline_settings, start_cpu_workers
 from pipelines.config import Config, S3Config
+from pipelines.core.slicing import split_runs
 from pipelines.memory import fix_mmap_threshold, release_freed_memory
 
 if TYPE_CHECKING:
@@ -58,6 +60,7 @@ if TYPE_CHECKING:
 
 
 FILES_PER_RUN = 2000  # files per pipeline run of a large --input: bounds its memory
+MB_PER_RUN = 32.0  # ... and MB of input per run (2,000 generated pages are ~20 MB)
 INPUT_DIGEST = "newswire.input"  # snapshot summary: which input a commit covers
 
 
@@ -105,8 +108,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--files-per-run",
         type=int,
         default=FILES_PER_RUN,
-        help="split a larger --input into runs of this many files, so memory does not grow "
-        "with the input (0: one run)",
+        help="split a larger --input into runs of at most this many files, so memory does not "
+        "grow with the input (0: no limit on files)",
+    )
+    p.add_argument(
+        "--mb-per-run",
+        type=float,
+        default=MB_PER_RUN,
+        help="... and runs of at most this many MB of input (a larger file is a run alone; "
+        "0: no limit)",
     )
     p.add_argument(
         "--fail-on-dead-letters",
@@ -214,10 +224,22 @@ def run(args: argparse.Namespace, config: Config) -> int:
         POOLS.release(workers)
 
 
+FileStat = tuple[str, int, str]  # (path, local ones absolute; size; modification time)
+
+
 def file_digest(files: list[str], s3: S3Config) -> str:
     """Identity of an input of files: their sorted paths (local ones absolute) with sizes
     and modification times. A file changed in place is another input."""
-    entries: list[tuple[str, int, str]] = []
+    return stats_digest(file_stats(files, s3))
+
+
+def stats_digest(stats: list[FileStat]) -> str:
+    return _digest({"files": sorted(stats)})
+
+
+def file_stats(files: list[str], s3: S3Config) -> list[FileStat]:
+    """(path, size, modification time) of each file, in order."""
+    entries: list[FileStat] = []
     client: Any = None
     try:
         for name in files:
@@ -235,7 +257,7 @@ def file_digest(files: list[str], s3: S3Config) -> str:
     finally:
         if client is not None:
             client.close()
-    return _digest({"files": sorted(entries)})
+    return entries
 
 
 def range_digest(topic: str, ranges: list[OffsetRange]) -> str:
@@ -320,8 +342,10 @@ def _run(args: argparse.Namespace, config: Config, files: list[str] | None) -> i
     ranges: list[OffsetRange] = []
     unread: dict[str, str] = {}
     if files is not None:
-        n = args.files_per_run if args.files_per_run > 0 else max(len(files), 1)
-        slices = [(part, file_digest(part, config.s3)) for part in _chunks(files, n)]
+        stats = file_stats(files, config.s3)
+        max_bytes = int(args.mb_per_run * 1e6) if args.mb_per_run > 0 else 0
+        for run in split_runs([size for _, size, _ in stats], args.files_per_run, max_bytes):
+            slices.append(([files[i] for i in run], stats_digest([stats[i] for i in run])))
         if not slices:  # nothing listed: the reader reports the inputs as given
             slices = [(None, _digest({"patterns": sorted(args.input)}))]
     else:
@@ -360,11 +384,6 @@ def _run(args: argparse.Namespace, config: Config, files: list[str] | None) -> i
         print(f"{summary['dead_letters']} dead letters (--fail-on-dead-letters)", file=sys.stderr)
         return FAILED
     return FAILED if named else OK
-
-
-def _chunks(files: list[str], n: int) -> Iterator[list[str]]:
-    for i in range(0, len(files), n):
-        yield files[i : i + n]
 
 
 def _run_and_commit(

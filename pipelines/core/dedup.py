@@ -30,6 +30,7 @@ Method
 
 from __future__ import annotations
 
+from bisect import insort
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -212,6 +213,97 @@ class IndexEntry:
             duplicate_of=d.get("duplicate_of"),
             dedup_params=d.get("dedup_params") or "",
         )
+
+
+def lookup_keys(
+    article_id: str, content_fingerprint: str, signature: bytes | None, settings: DedupSettings
+) -> list[bytes]:
+    """The keys by which an article meets others in the dedup groups: its id, its fingerprint
+    and, with a signature (bytes, computed with `settings`), its LSH band keys. Tagged, so the
+    three kinds share one set. An index entry no new article shares a key with takes part in
+    no decision of a run (`relevant_entry`)."""
+    keys = [b"i" + article_id.encode(), b"f" + content_fingerprint.encode()]
+    if signature is not None:
+        bands, rows = settings.lsh
+        keys.extend(b"b" + k for k in band_keys(signature_from_bytes(signature), bands, rows))
+    return keys
+
+
+def comparable(entry: IndexEntry, settings: DedupSettings) -> bool:
+    """Whether an index entry's signature was made with `settings` (else only its id and
+    fingerprint count)."""
+    return (
+        entry.dedup_params == settings.params_id and len(entry.signature) == 4 * settings.num_perm
+    )
+
+
+class RelevantIndex:
+    """Picks, from a stream of index entries, those that can change a decision about the new
+    articles whose `lookup_keys` are `wanted`; the others meet no new article in any group,
+    so a run need not carry them (the index grows with every run, a run should not).
+
+    Needed: an entry sharing a new article's id or fingerprint (`add` returns True: pass it
+    on now), and, per LSH band a new article has, the `max_bucket_compare` earliest
+    comparable entries in it (`held`, once every entry was added): within a bucket a new
+    article is paired with the earliest members only (`bucket_pairs`), and index entries rank
+    before every new article. An entry in no band of a new article pairs with none of them.
+    Holds at most that many entries per band of the new articles (fewer when buckets are
+    small); the union over several streams (bundles) of what each picks is still enough.
+    """
+
+    def __init__(self, wanted: frozenset[bytes] | set[bytes], settings: DedupSettings) -> None:
+        self.wanted = wanted
+        self.settings = settings
+        self.cap = settings.max_bucket_compare
+        self._earliest: dict[bytes, list[tuple[Rank, int]]] = {}  # band key -> sorted
+        self._entries: dict[int, IndexEntry] = {}  # held, by arrival number
+        self._buckets: dict[int, int] = {}  # arrival number -> buckets holding it
+        self._seen = 0
+
+    def add(self, entry: IndexEntry) -> bool:
+        """True when the entry is needed as it is (same id or fingerprint as a new article);
+        else it may be held for `held`."""
+        keys = lookup_keys(entry.article_id, entry.content_fingerprint, None, self.settings)
+        if not self.wanted.isdisjoint(keys):
+            return True
+        if not comparable(entry, self.settings):
+            return False
+        number, self._seen = self._seen, self._seen + 1
+        rank = entry.rank()
+        sig = signature_from_bytes(entry.signature)
+        bands, rows = self.settings.lsh
+        for band in band_keys(sig, bands, rows):
+            key = b"b" + band
+            if key not in self.wanted:
+                continue
+            earliest = self._earliest.setdefault(key, [])
+            if len(earliest) >= self.cap and (rank, number) > earliest[-1]:
+                continue
+            insort(earliest, (rank, number))
+            self._entries[number] = entry
+            self._buckets[number] = self._buckets.get(number, 0) + 1
+            if len(earliest) > self.cap:
+                self._release(earliest.pop()[1])
+        return False
+
+    def _release(self, number: int) -> None:
+        self._buckets[number] -= 1
+        if not self._buckets[number]:
+            del self._buckets[number], self._entries[number]
+
+    def held(self) -> list[IndexEntry]:
+        """The entries among the earliest of a band of the new articles, in arrival order."""
+        return [self._entries[n] for n in sorted(self._entries)]
+
+    def bands(self) -> list[tuple[bytes, Rank, str]]:
+        """(band key, rank, article_id) of each held entry in each band it is among the
+        earliest of: all a run's LSH buckets need of the held entries (their other bands
+        meet no new article, or only behind earlier entries)."""
+        return [
+            (key[1:], rank, self._entries[number].article_id)
+            for key, earliest in self._earliest.items()
+            for rank, number in earliest
+        ]
 
 
 def _aware(value: datetime | None) -> datetime | None:

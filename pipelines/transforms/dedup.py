@@ -22,6 +22,12 @@ of earlier windows per process: see `_AcrossWindows`):
    worker processes when `workers` > 0 (transforms.workers.ChunkedApply). Off in our jobs:
    for real (long) articles the round trip to a worker cost more than the hashing it moved
    (backfill of 750 pages: 23-25 s inline against 27 s, measured).
+   The index is then narrowed to the entries that share an id or a fingerprint with a new
+   article, or are among the `max_bucket_compare` earliest of one of its LSH bands
+   (`core.dedup.RelevantIndex`, the new articles' keys as a side input): no other entry
+   changes a decision below, and the index grows with every run (a backfill's slices) while
+   what a run groups should stay the size of its input (counter dedup_info/
+   index_entries_used).
 2. GroupById (CoGroupByKey with the index by article_id): an id already in the index is not
    re-admitted: it is a copy of an article an earlier run wrote (or reported), e.g. the same
    page from another source or an overlapping input, and becomes a Duplicate row of kind
@@ -40,9 +46,10 @@ of earlier windows per process: see `_AcrossWindows`):
    index's otherwise only count dedup_info/index_params_mismatch) emits one key per LSH band ->
    GroupByBand -> within each bucket `core.dedup.bucket_pairs` pairs each later new article
    with at most max_bucket_compare earliest members (index entries rank first: they are the
-   originals) -> the pairs are joined with both signatures by id (two CoGroupByKeys, so a
-   signature is shuffled per article, not per band) -> estimated Jaccard >= threshold ->
-   PickEarliestOriginal (CombinePerKey min by rank) -> JoinMatches with the articles by id.
+   originals) -> GroupPairsByLater -> VerifySimilarity: estimated Jaccard >= threshold with
+   each distinct earlier article, the earliest such original kept (signatures from a side
+   input, one per id: copying them into every pair made the candidate pairs the largest data
+   of a run) -> JoinMatches with the articles by id.
    Chains resolve as core.dedup documents: to the earliest article similar enough.
    With `in_memory` (streaming windows, which are small), the window's signed articles and
    the index's signatures go to one key instead, where `core.dedup.near_duplicate_matches`
@@ -72,6 +79,7 @@ import apache_beam as beam
 from apache_beam.coders import BooleanCoder
 from apache_beam.metrics import Metrics
 from apache_beam.transforms.userstate import ReadModifyWriteStateSpec
+from apache_beam.transforms.window import GlobalWindows
 
 from pipelines.core import dedup, lsh, minhash
 from pipelines.core.chunks import SignChunk
@@ -86,6 +94,8 @@ INFO = "dedup_info"  # counters that are neither outcomes nor dead-letter reason
 MARK, DROP = "mark", "drop"
 _DUPLICATE = "duplicate"
 _INDEX = "index"
+_NEAR = "near"  # index entries for the near-duplicate pass only
+_BANDS = "bands"  # (band key, (rank, id)) of those entries, in the buckets they take part in
 
 # (article, signature bytes): what flows between the grouping stages.
 Signed = tuple[Article, bytes]
@@ -177,19 +187,85 @@ class _ResolveGroup(beam.DoFn):
                 yield beam.pvalue.TaggedOutput(_INDEX, _index_entry(dup, sig, self.params_id))
 
 
-class _IndexSignatures(beam.DoFn):
-    """Index entries -> (id, (rank, signature)) when their signatures are comparable."""
+class _NewKeys(beam.CombineFn):
+    """Signed articles -> the set of their `core.dedup.lookup_keys` (id, fingerprint, bands)."""
 
     def __init__(self, settings: dedup.DedupSettings) -> None:
-        self.params_id = settings.params_id
-        self.size = 4 * settings.num_perm
+        self.settings = settings
+
+    def create_accumulator(self) -> set[bytes]:
+        return set()
+
+    def add_input(self, keys: set[bytes], item: Signed) -> set[bytes]:
+        article, sig = item
+        keys.update(
+            dedup.lookup_keys(article.article_id, article.content_fingerprint, sig, self.settings)
+        )
+        return keys
+
+    def merge_accumulators(self, accumulators: Iterable[set[bytes]]) -> set[bytes]:
+        merged: set[bytes] = set()
+        for keys in accumulators:
+            merged |= keys
+        return merged
+
+    def extract_output(self, keys: set[bytes]) -> frozenset[bytes]:
+        return frozenset(keys)
+
+
+class _RelevantEntries(beam.DoFn):
+    """Index entries -> those that can change a decision about the new articles
+    (`core.dedup.RelevantIndex`): what the groups of a run need from an index that grows with
+    every run, so that a run's shuffles (64 band keys per signature) stay about the size of
+    its input. Entries sharing an id or fingerprint go on at once (main output: the exact
+    groups and the near-duplicate pass), the earliest of each band at the end of the bundle
+    (output "near": the near-duplicate pass only; in the global window: batch only, where the
+    index is read)."""
+
+    def __init__(self, settings: dedup.DedupSettings) -> None:
+        self.settings = settings
         self.mismatch = Metrics.counter(INFO, "index_params_mismatch")
+        self.used = Metrics.counter(INFO, "index_entries_used")
+        self.relevant: dedup.RelevantIndex | None = None
+
+    def start_bundle(self) -> None:
+        self.relevant = None
+
+    def process(
+        self, entry: dedup.IndexEntry, wanted: frozenset[bytes]
+    ) -> Iterator[dedup.IndexEntry]:
+        if not dedup.comparable(entry, self.settings):
+            self.mismatch.inc()  # still blocks re-admission by id/fingerprint (steps 2-3)
+        if self.relevant is None:
+            self.relevant = dedup.RelevantIndex(wanted, self.settings)
+        if self.relevant.add(entry):
+            self.used.inc()
+            yield entry
+
+    def finish_bundle(self) -> Iterator[beam.pvalue.TaggedOutput]:
+        relevant, self.relevant = self.relevant, None
+        if relevant is None:
+            return
+        held = relevant.held()
+        self.used.inc(len(held))
+        for entry in held:
+            yield beam.pvalue.TaggedOutput(_NEAR, GlobalWindows.windowed_value(entry))
+        for key, rank, article_id in relevant.bands():
+            yield beam.pvalue.TaggedOutput(
+                _BANDS, GlobalWindows.windowed_value((key, (rank, article_id)))
+            )
+
+
+class _IndexSignatures(beam.DoFn):
+    """Index entries -> (id, (rank, signature)) when their signatures are comparable (the
+    others are counted by _RelevantEntries)."""
+
+    def __init__(self, settings: dedup.DedupSettings) -> None:
+        self.settings = settings
 
     def process(self, entry: dedup.IndexEntry) -> Iterator[tuple[str, SigRecord]]:
-        if entry.dedup_params != self.params_id or len(entry.signature) != self.size:
-            self.mismatch.inc()  # still blocks re-admission by id/fingerprint (steps 2-3)
-            return
-        yield entry.article_id, (entry.rank(), entry.signature)
+        if dedup.comparable(entry, self.settings):
+            yield entry.article_id, (entry.rank(), entry.signature)
 
 
 class _BandKeys(beam.DoFn):
@@ -227,39 +303,32 @@ class _PairBucket(beam.DoFn):
             yield later, tuple(others)
 
 
-def _attach_later_signature(
-    element: tuple[str, dict[str, Iterable[Any]]],
-) -> Iterator[tuple[str, tuple[str, bytes]]]:
-    """(later_id, {sig, earlier id tuples}) -> (earlier_id, (later_id, later signature)), once
-    per distinct pair."""
-    later, groups = element
-    sigs = list(groups["sig"])
-    if not sigs:
-        return
-    later_sig = min(sigs)[1]
-    for earlier in {e for others in groups["earlier"] for e in others}:
-        yield earlier, (later, later_sig)
-
-
 class _Verify(beam.DoFn):
-    """(earlier_id, {sig, laters}) -> (later_id, (earlier rank, earlier_id, similarity))."""
+    """(later_id, earlier id tuples from its buckets) -> (later_id, (earlier rank, earlier_id,
+    similarity)) of its earliest original with estimated Jaccard >= threshold, if any; each
+    distinct pair verified once. Signatures come from a side input of one (rank, signature)
+    per id: joining them to the pairs instead copied a 512-byte signature into every pair
+    (up to bands x max_bucket_compare per article), the largest structure of a backfill
+    slice (issue 21)."""
 
     def __init__(self, threshold: float) -> None:
         self.threshold = threshold
 
     def process(
-        self, element: tuple[str, dict[str, Iterable[Any]]]
+        self,
+        element: tuple[str, Iterable[tuple[str, ...]]],
+        signatures: dict[str, SigRecord],
     ) -> Iterator[tuple[str, tuple[dedup.Rank, str, float]]]:
-        earlier, groups = element
-        sigs = list(groups["sig"])
-        if not sigs:
-            return
-        rank, raw = min(sigs)
-        earlier_sig = minhash.signature_from_bytes(raw)
-        for later, later_raw in groups["later"]:
-            sim = minhash.estimated_jaccard(minhash.signature_from_bytes(later_raw), earlier_sig)
+        later, groups = element
+        later_sig = minhash.signature_from_bytes(signatures[later][1])
+        found: list[tuple[dedup.Rank, str, float]] = []
+        for earlier in {e for others in groups for e in others}:
+            rank, raw = signatures[earlier]
+            sim = minhash.estimated_jaccard(later_sig, minhash.signature_from_bytes(raw))
             if sim >= self.threshold:
-                yield later, (rank, earlier, sim)
+                found.append((rank, earlier, sim))
+        if found:
+            yield later, min(found)
 
 
 class _Finish(beam.DoFn):
@@ -382,21 +451,37 @@ class DeduplicateArticles(beam.PTransform):
             previous = pvalueish.get("previous", self.previous)
         else:
             articles, previous = pvalueish, self.previous
+        s = self.settings
+        signed = articles | "SignArticles" >> beam.ParDo(
+            ChunkedApply(STEP, SignChunk(s), self.workers, now=self.now, warm=self.warm)
+        ).with_outputs(DEAD_LETTER, main="signed")
         if previous is None:
             # Empty, but windowed like the articles: in streaming, flattening or grouping with
             # a globally windowed Create would mix window types (Prism fails decoding them).
             previous = articles | "NoPreviousIndex" >> beam.FlatMap(lambda _: ())
-        s = self.settings
-
-        signed = articles | "SignArticles" >> beam.ParDo(
-            ChunkedApply(STEP, SignChunk(s), self.workers, now=self.now, warm=self.warm)
-        ).with_outputs(DEAD_LETTER, main="signed")
+            exact_old = near_old = previous
+            old_bands = None
+        else:
+            # Only the entries the new articles can meet go on: the index grows with every
+            # run, a run's groups should not (backfill slices, issue 21).
+            wanted = (
+                signed.signed
+                | "KeysOfNewArticles" >> beam.CombineGlobally(_NewKeys(s)).without_defaults()
+            )
+            relevant = previous | "RelevantIndexEntries" >> beam.ParDo(
+                _RelevantEntries(s), beam.pvalue.AsSingleton(wanted, default_value=frozenset())
+            ).with_outputs(_NEAR, _BANDS, main="exact")
+            # The exact groups need the entries with a new article's id or fingerprint only;
+            # the near-duplicate pass those and the earliest of the new articles' bands.
+            exact_old = relevant.exact
+            near_old = (relevant.exact, relevant[_NEAR]) | "NearIndexEntries" >> beam.Flatten()
+            old_bands = relevant[_BANDS]
 
         # Exact: by article_id, then by content fingerprint; the index takes part in both.
         by_id = (
             {
                 "new": signed.signed | "KeyNewById" >> beam.Map(lambda x: (x[0].article_id, x)),
-                "old": previous | "KeyOldById" >> beam.Map(lambda e: (e.article_id, e)),
+                "old": exact_old | "KeyOldById" >> beam.Map(lambda e: (e.article_id, e)),
             }
             | "GroupById" >> beam.CoGroupByKey()
             | "DropKnownIds"
@@ -408,7 +493,7 @@ class DeduplicateArticles(beam.PTransform):
             {
                 "new": by_id.kept
                 | "KeyNewByFingerprint" >> beam.Map(lambda x: (x[0].content_fingerprint, x)),
-                "old": previous
+                "old": exact_old
                 | "KeyOldByFingerprint" >> beam.Map(lambda e: (e.content_fingerprint, e)),
             }
             | "GroupByFingerprint" >> beam.CoGroupByKey()
@@ -419,7 +504,7 @@ class DeduplicateArticles(beam.PTransform):
         )
         survivors = by_fp.kept
 
-        old_sigs = previous | "IndexSignatures" >> beam.ParDo(_IndexSignatures(s))
+        old_sigs = near_old | "IndexSignatures" >> beam.ParDo(_IndexSignatures(s))
         finish = _FinishInMemory if self.in_memory else _Finish
         mark = finish(s, self.near_duplicates, self.now, self.keep_signatures)
         if self.in_memory:
@@ -429,7 +514,7 @@ class DeduplicateArticles(beam.PTransform):
                 "old": old_sigs | "KeyOldToWindow" >> beam.Map(lambda x: (0, x)),
             } | "GroupWindow" >> beam.CoGroupByKey()
         else:
-            grouped = self._near_shuffled(survivors, old_sigs)
+            grouped = self._near_shuffled(survivors, old_sigs, exact_old, old_bands)
         finished = grouped | "MarkNearDuplicates" >> beam.ParDo(mark).with_outputs(
             _DUPLICATE, _INDEX, main="articles"
         )
@@ -451,31 +536,39 @@ class DeduplicateArticles(beam.PTransform):
         )
 
     def _near_shuffled(
-        self, survivors: beam.PCollection, old_sigs: beam.PCollection
+        self,
+        survivors: beam.PCollection,
+        old_sigs: beam.PCollection,
+        exact_old: beam.PCollection,
+        old_bands: beam.PCollection | None,
     ) -> beam.PCollection:
         """Near: LSH buckets over new and indexed signatures, verified pairs, earliest original;
-        -> (id, {article, match}) for _Finish."""
+        -> (id, {article, match}) for _Finish. With `old_bands` (the index narrowed by
+        _RelevantEntries), the held entries join the buckets they count in only."""
         s = self.settings
         new_sigs = survivors | "NewSignatures" >> beam.Map(
             lambda x: (x[0].article_id, (_rank(x[0]), x[1]))
         )
         sigs = (new_sigs, old_sigs) | "AllSignatures" >> beam.Flatten()
+        if old_bands is None:
+            bands = sigs | "EmitBandKeys" >> beam.ParDo(_BandKeys(s))
+        else:
+            exact_sigs = exact_old | "ExactIndexSignatures" >> beam.ParDo(_IndexSignatures(s))
+            banded = (new_sigs, exact_sigs) | "BandedSignatures" >> beam.Flatten()
+            bands = (
+                banded | "EmitBandKeys" >> beam.ParDo(_BandKeys(s)),
+                old_bands,
+            ) | "AllBandKeys" >> beam.Flatten()
         pairs = (
-            sigs
-            | "EmitBandKeys" >> beam.ParDo(_BandKeys(s))
+            bands
             | "GroupByBand" >> beam.GroupByKey()
             | "PairWithinBuckets" >> beam.ParDo(_PairBucket(s.max_bucket_compare))
         )
-        matches = (
-            {"sig": sigs, "earlier": pairs}
-            | "GroupPairsByLater" >> beam.CoGroupByKey()
-            | "AttachLaterSignature" >> beam.FlatMap(_attach_later_signature)
-        )
+        signatures = sigs | "OneSignaturePerId" >> beam.CombinePerKey(min)
         best = (
-            {"sig": sigs, "later": matches}
-            | "GroupPairsByEarlier" >> beam.CoGroupByKey()
-            | "VerifySimilarity" >> beam.ParDo(_Verify(s.threshold))
-            | "PickEarliestOriginal" >> beam.CombinePerKey(min)
+            pairs
+            | "GroupPairsByLater" >> beam.GroupByKey()
+            | "VerifySimilarity" >> beam.ParDo(_Verify(s.threshold), beam.pvalue.AsDict(signatures))
         )
         return {
             "article": survivors | "KeyArticlesById" >> beam.Map(lambda x: (x[0].article_id, x)),

@@ -12,9 +12,12 @@ import pytest
 from benchmarks.perf.batch import parse_summary
 from benchmarks.perf.common import (
     SIZES,
+    ProcessRun,
     Row,
     Target,
     finish_row,
+    median_of,
+    median_run,
     percentile,
     ratio,
     size_from_env,
@@ -153,8 +156,25 @@ def test_sizes_from_env() -> None:
     assert size_from_env({}).name == "small"
     assert size_from_env({"BENCH_SIZE": "LARGE"}) is SIZES["large"]
     with pytest.raises(SystemExit):
-        size_from_env({"BENCH_SIZE": "medium"})
+        size_from_env({"BENCH_SIZE": "huge"})
     assert SIZES["large"].memory_pages == (10_000, 100_000)
+    medium = size_from_env({"BENCH_SIZE": "medium"})
+    assert medium.memory_pages == (2_000, 20_000) and medium.max_pages == 20_000
+    assert all(s.repeat >= 3 for s in SIZES.values()) and SIZES["small"].runs == 3
+
+
+def test_medians_of_repeated_measurements() -> None:
+    from pathlib import Path
+
+    runs = [
+        ProcessRun(seconds=s, peak_rss_mb=m, peak_processes=3, returncode=0, log=Path("x"))
+        for s, m in ((10.0, 900.0), (30.0, 800.0), (12.0, 5000.0))
+    ]
+    med = median_run(runs)
+    assert (med.seconds, med.peak_rss_mb, med.repeats) == (12.0, 900.0, 3)
+    ticks = iter([0.0, 1.0, 1.0, 5.0, 5.0, 6.5, 6.5, 7.0, 7.0, 100.0, 100.0, 101.0])
+    times = median_of({"a": lambda: None, "b": lambda: None}, 3, clock=lambda: next(ticks))
+    assert times == {"a": 1.5, "b": 1.0}  # a: 1, 1.5, 93; b: 4, 0.5, 1 (alternating)
 
 
 def test_dedup_quality_counts_later_copies_of_a_story() -> None:

@@ -224,7 +224,16 @@ def test_a_large_input_runs_in_slices_and_dedups_across_them(tmp_path: Path) -> 
 
     log = backfill(tmp_path / "sliced", "--files-per-run", "16")  # 45 files: 16 + 16 + 13
     assert "backfill run 3/3: 13 files" in log
-    backfill(tmp_path / "whole", "--files-per-run", "0")
+    backfill(tmp_path / "whole", "--files-per-run", "0", "--mb-per-run", "0")
+    # Runs end at --mb-per-run too: the feeds (many articles each) are not one run.
+    from pipelines.core.slicing import split_runs
+    from pipelines.io.files import list_input_files
+
+    sizes = [os.path.getsize(f) for f in list_input_files([str(corpus)], S3Config())]
+    runs = split_runs(sizes, 0, 120_000)
+    assert 3 < len(runs) < len(sizes)
+    log = backfill(tmp_path / "by-bytes", "--files-per-run", "0", "--mb-per-run", "0.12")
+    assert f"backfill run {len(runs)}/{len(runs)}: {len(runs[-1])} files" in log
 
     def articles(folder: Path) -> list[dict[str, Any]]:
         with _tables(tmp_path, str(folder), S3Config()) as tables:

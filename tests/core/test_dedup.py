@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -209,6 +210,59 @@ def test_index_entry_dict_roundtrip() -> None:
     assert entry.rank() == dedup.order_key(
         entry.published_at, entry.ingested_at, "a1", previous=True
     )
+
+
+def _index(
+    article_id: str, fp: str, text: str, params: str = S.params_id, minutes: int = 0
+) -> dedup.IndexEntry:
+    sig = minhash.signature_to_bytes(dedup.signature(text, S))
+    published = T0 + timedelta(minutes=minutes)
+    return dedup.IndexEntry(article_id, fp, sig, published_at=published, dedup_params=params)
+
+
+def _wanted(*new: tuple[str, str, str]) -> set[bytes]:
+    return {
+        k
+        for a, fp, text in new
+        for k in dedup.lookup_keys(a, fp, minhash.signature_to_bytes(dedup.signature(text, S)), S)
+    }
+
+
+def test_the_index_entries_a_run_needs_share_an_id_a_fingerprint_or_a_band() -> None:
+    wanted = _wanted(("storm", "fp-storm", STORM_A))
+    bands, _ = S.lsh
+    assert len(wanted) == 2 + bands  # id, fingerprint, one key per band
+    relevant = dedup.RelevantIndex(wanted, S)
+    assert relevant.add(_index("storm", "other", BUDGET))  # same id: needed as it is
+    assert relevant.add(_index("x", "fp-storm", BUDGET))  # same fingerprint
+    assert not relevant.add(copy := _index("copy", "fp-copy", republish(STORM_A)))  # bands
+    assert not relevant.add(_index("budget", "fp-budget", BUDGET))  # nothing shared
+    # Signatures made with other settings are not compared, so their bands do not count.
+    stale = _index("stale", "fp-stale", republish(STORM_A), params="minhash-v0")
+    assert not dedup.comparable(stale, S)
+    assert not relevant.add(stale)
+    assert relevant.held() == [copy]
+
+
+def test_of_a_crowded_band_only_the_earliest_entries_are_held() -> None:
+    """A new article is paired with the max_bucket_compare earliest members of each of its
+    buckets (index entries first): later index entries in the same buckets change nothing."""
+    settings = dataclasses.replace(S, max_bucket_compare=3)
+    wanted = {
+        k
+        for k in dedup.lookup_keys(
+            "storm", "fp", minhash.signature_to_bytes(dedup.signature(STORM_A, S)), settings
+        )
+    }
+    relevant = dedup.RelevantIndex(wanted, settings)
+    copies = [_index(f"c{i}", f"fp{i}", STORM_A, minutes=m) for i, m in enumerate([5, 1, 9, 3, 7])]
+    for entry in copies:
+        assert not relevant.add(entry)
+    # Same text: the same buckets; published at minutes 1, 3 and 5 are the earliest three.
+    assert [e.article_id for e in relevant.held()] == ["c0", "c1", "c3"]
+    # ... and they join those buckets only: three members in each band of the new article.
+    members = Counter(key for key, _, _ in relevant.bands())
+    assert set(members.values()) == {3} and len(members) == len(wanted) - 2
 
 
 # --- decisions -----------------------------------------------------------------------------

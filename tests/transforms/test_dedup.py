@@ -3,6 +3,7 @@ from __future__ import annotations
 import dataclasses
 import random
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import apache_beam as beam
 import pytest
@@ -274,6 +275,111 @@ def test_an_indexed_id_seen_again_is_an_exact_duplicate_row_never_dropped() -> N
             equal_to([("a", "a", "exact"), ("b", "b", "exact"), ("c", "c", "exact")]),
             label="EachCopyReported",
         )
+
+
+@pytest.mark.parametrize("in_memory", [False, True], ids=["shuffled", "in-memory"])
+def test_a_run_carries_only_the_index_entries_its_articles_can_meet(
+    in_memory: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The index grows with every backfill slice; the entries a run groups must not (issue
+    21: 64 band keys per indexed signature were shuffled by every slice). Entries sharing no
+    id, fingerprint or LSH band with a new article are left out, and the decisions are those
+    the whole index gives."""
+    from pipelines.transforms import dedup as transform
+
+    rng = random.Random(5)
+    vocab = [f"{rng.choice('bdfgklmnprstvz')}{rng.choice('aeiou')}{i}" for i in range(3000)]
+    unrelated = [
+        entry(art(f"other-{i}", " ".join(rng.choices(vocab, k=60)), published=-999))
+        for i in range(400)
+    ]
+    old_rail, old_lib = art("rail-wire", RAIL, published=0), art("lib-wire", LIBRARY)
+    stale = dataclasses.replace(entry(old_lib), dedup_params="minhash-v0")
+    related = [entry(old_rail), entry(art("robots-wire", ROBOTICS, fp="fp-robots"))]
+    lib_old = entry(art("lib-old", LIBRARY, published=300))  # shares bands only: held
+    # Later copies of the rail story in every bucket of it: a new article meets only the
+    # max_bucket_compare (20) earliest members of a bucket.
+    crowd = [entry(art(f"rail-{i:02d}", copy_of(RAIL), published=100 + i)) for i in range(25)]
+    new = [
+        old_rail,  # an indexed id
+        art("rail-copy", copy_of(RAIL), published=30),  # near an indexed article
+        art("robots", ROBOTICS, fp="fp-robots"),  # an indexed fingerprint
+        art("lib-copy", copy_of(LIBRARY), published=700),  # of lib-old (lib-wire is unusable)
+    ]
+    seen: list[str] = []
+    signatures_of = transform._IndexSignatures.process
+
+    def spy(self: Any, entry: dedup.IndexEntry) -> Any:
+        seen.append(entry.article_id)
+        return signatures_of(self, entry)
+
+    monkeypatch.setattr(transform._IndexSignatures, "process", spy)
+    grouped: list[str] = []  # index entries in the exact groups (by id, by fingerprint)
+    resolve = transform._ResolveGroup.process
+
+    def spy_groups(self: Any, element: Any) -> Any:
+        grouped.extend(e.article_id for e in element[1]["old"])
+        return resolve(self, element)
+
+    monkeypatch.setattr(transform._ResolveGroup, "process", spy_groups)
+    p = TestPipeline()
+    previous = p | "Previous" >> beam.Create(
+        [*unrelated, *reversed(crowd), stale, *related, lib_old], reshuffle=False
+    )
+    articles = p | "New" >> beam.Create(new, reshuffle=False)
+    out = articles | DeduplicateArticles(S, now=NOW, previous=previous, in_memory=in_memory)
+    assert_that(
+        ids(out.articles, "ArticleIds"),
+        equal_to([("rail-copy", "rail-wire"), ("lib-copy", "lib-old")]),
+        label="CheckArticles",
+    )
+    assert_that(
+        dup_rows(out.duplicates, "DupRows"),
+        equal_to(
+            [
+                ("rail-wire", "rail-wire", "exact"),
+                ("rail-copy", "rail-wire", "near"),
+                ("robots", "robots-wire", "exact"),
+                ("lib-copy", "lib-old", "near"),
+            ]
+        ),
+        label="CheckDuplicates",
+    )
+    result = p.run()
+    result.wait_until_finish()
+    mismatch = result.metrics().query(MetricsFilter().with_name("index_params_mismatch"))
+    assert sum(c.committed for c in mismatch["counters"]) == 1  # every entry still looked at
+    assert set(grouped) == {"rail-wire", "robots-wire"}  # in the groups by id and fingerprint
+    # Not the 400 unrelated entries, nor the 5 latest of the crowd.
+    assert set(seen) == {"rail-wire", "robots-wire", "lib-old", *(e.article_id for e in crowd[:20])}
+
+
+def test_candidate_pairs_carry_ids_and_each_signature_is_kept_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A new article meets up to bands x max_bucket_compare earlier ones: its pairs must not
+    each carry a 512-byte signature (issue 21: they were a backfill slice's largest data).
+    The verification step gets id tuples, the signatures once per id beside them."""
+    from pipelines.transforms import dedup as transform
+
+    pairs: list[Any] = []
+    verify = transform._Verify.process
+
+    def spy(self, element, *args):  # type: ignore[no-untyped-def]  # (Beam reads hints)
+        pairs.append(element)
+        return verify(self, element, *args)
+
+    monkeypatch.setattr(transform._Verify, "process", spy)
+    copies = [art(f"rail-{i}", copy_of(RAIL) + f" Update {i}.", published=i) for i in range(6)]
+    with TestPipeline() as p:
+        out = p | beam.Create(copies, reshuffle=False) | DeduplicateArticles(S, now=NOW)
+        assert_that(
+            ids(out.articles, "ArticleIds"),
+            equal_to([("rail-0", None), *((f"rail-{i}", "rail-0") for i in range(1, 6))]),
+        )
+    assert pairs  # the later copies were verified
+    for _later, groups in pairs:  # (later id, the earlier ids of each bucket): no bytes
+        assert all(isinstance(e, tuple) and all(isinstance(i, str) for i in e) for e in groups)
 
 
 def test_repeated_article_id_keeps_one() -> None:
