@@ -105,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("apache_beam.typehints.native_type_compatibility").setLevel(
         logging.WARNING if not args.verbose else logging.INFO
     )
-    from pipelines.io.probes import Unreachable
+    from pipelines.io.probes import CatalogConflict, Unreachable
 
     try:
         config = Config.from_env(os.environ)
@@ -114,7 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return USAGE
     try:
         return int(args.func(args, config) or 0)
-    except UsageError as exc:
+    except (UsageError, CatalogConflict) as exc:
         print(f"newswire {args.command}: error: {exc}", file=sys.stderr)
         return USAGE
     except Unreachable as exc:

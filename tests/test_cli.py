@@ -184,3 +184,21 @@ def test_a_missing_topic_or_bucket_is_one_line_and_exit_3(
 def test_done_exits_0(tmp_path: Path) -> None:
     proc = _newswire("inspect", str(tmp_path), "--json", env=_down(tmp_path))
     assert proc.returncode == 0, proc.stderr[-2000:]
+
+
+def test_an_output_deleted_outside_the_catalog_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    """The catalog still lists an output whose folder was deleted: a configuration error that
+    names the fix, at once (not after the object store's retry window), no traceback."""
+    import shutil
+
+    out = tmp_path / "news"
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("Headline\n\nOne sentence of body text here.\n")
+    argv = ["backfill", "--input", str(tmp_path / "in"), "--output", str(out), "--cpu-workers", "0"]
+    first = _newswire(*argv, env=_down(tmp_path))
+    assert first.returncode == 0, first.stderr[-2000:]
+    shutil.rmtree(out)
+    again = _newswire(*argv, env={**_down(tmp_path), "NEWSWIRE_S3_RETRY_S": "60"})
+    assert again.returncode == 2, again.stderr[-2000:]
+    assert "NEWSWIRE_CATALOG_NAMESPACE" in again.stderr, again.stderr[-2000:]
+    assert "Traceback" not in again.stderr

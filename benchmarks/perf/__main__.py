@@ -66,6 +66,9 @@ def run(size: Size, only: set[str], work: Path) -> tuple[list[Row], bool]:
     from pipelines.config import Config
     from pipelines.samples import generate_corpus
 
+    # A catalog of the run's own, gone with its work folder: tables the measures drop from the
+    # store must not outlive them in a shared catalog (the next run would find stale entries).
+    os.environ["NEWSWIRE_CATALOG_URI"] = f"sqlite:///{work / 'catalog.db'}"
     config = Config.from_env(os.environ)
     if only - {"stages"}:
         _ensure_stack(config)

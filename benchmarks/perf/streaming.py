@@ -90,7 +90,8 @@ class _Watcher:
     def stop(self) -> None:
         self._stop.set()
         for t in self._threads:
-            t.join(timeout=10)
+            if t.ident is not None:  # started (the job may have failed before that)
+                t.join(timeout=10)
         self.store.close()
 
     def lag(self) -> int | None:

@@ -20,6 +20,11 @@ class Unreachable(Exception):
     """A dependency the command needs cannot be reached; the message says which and the fix."""
 
 
+class CatalogConflict(RuntimeError):
+    """The catalog's entry for an output's table cannot serve this output: it belongs to
+    another output, or its files were deleted outside the catalog. Nothing was written."""
+
+
 def _within(timeout: float, fn: Callable[[], T]) -> T:
     """fn() on a daemon thread, TimeoutError if it has not answered after `timeout` seconds
     (client libraries whose own timeouts do not bound every step, e.g. a catalog's)."""

@@ -41,6 +41,7 @@ from pipelines.config import CatalogConfig, S3Config
 from pipelines.core.offsets import StreamState
 from pipelines.io.objectstore import ObjectStore, open_store
 from pipelines.io.parquet import arrow_schema
+from pipelines.io.probes import CatalogConflict
 
 log = logging.getLogger("newswire.tables")
 T = TypeVar("T")
@@ -205,8 +206,18 @@ class Tables:
             table = self.catalog.load_table(ident)
         except NoSuchTableError:
             table = self._create(ident, schema, location, spec)
+        except FileNotFoundError as exc:
+            # Not an outage (that raises other OSErrors, retried): the store answers a listing
+            # and the metadata file the catalog names is gone.
+            remaining = next(iter(self.store.list(f"{spec.name}/metadata/")), None)
+            raise CatalogConflict(
+                f"table {ident} in the catalog names a metadata file that no longer exists "
+                f"({exc.filename or exc}); its files under {location} were deleted "
+                f"{'in part ' if remaining else ''}outside the catalog. Restore them, or start "
+                "this output afresh under a new NEWSWIRE_CATALOG_NAMESPACE"
+            ) from exc
         if table.location().rstrip("/") != location:
-            raise RuntimeError(
+            raise CatalogConflict(
                 f"table {ident} lives at {table.location()}, not {location}: another output "
                 "uses this namespace (set NEWSWIRE_CATALOG_NAMESPACE)"
             )

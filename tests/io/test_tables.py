@@ -14,6 +14,7 @@ from pipelines.config import CatalogConfig, Config
 from pipelines.core.layout import ARTICLES, DUPLICATES, file_key
 from pipelines.core.offsets import StreamState
 from pipelines.io.parquet import arrow_schema, rows_to_table
+from pipelines.io.probes import CatalogConflict
 from pipelines.io.tables import CommitConflict, Tables
 from tests.iceberg_reader import duckdb_rows
 
@@ -169,3 +170,33 @@ def test_a_writer_that_read_the_state_before_another_committed_fails_too(
     assert _count(second, "articles", stack.s3) == 1
     first.close()
     second.close()
+
+
+def test_an_output_deleted_outside_the_catalog_is_named_at_once_not_retried(
+    stack: Config, s3_uri: str, tmp_path: Path, s3_client
+) -> None:  # type: ignore[no-untyped-def]
+    """Its files gone, the catalog still lists the tables: a missing metadata file is not a
+    store outage, so it fails at once (not after `retry_for_s`) and says what to do."""
+    from pipelines.io.objectstore import split_s3_uri
+
+    tables = _tables(stack, s3_uri, tmp_path)
+    tables.close()
+    bucket, prefix = split_s3_uri(s3_uri)
+    for page in s3_client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        for obj in page.get("Contents", []):
+            s3_client.delete_object(Bucket=bucket, Key=obj["Key"])
+    catalog = CatalogConfig(uri=f"sqlite:///{tmp_path / 'catalog.db'}")
+    with pytest.raises(CatalogConflict, match="NEWSWIRE_CATALOG_NAMESPACE") as caught:
+        Tables(s3_uri, catalog, stack.s3, retry_for_s=60.0)
+    assert "no longer exists" in str(caught.value)
+
+
+def test_two_outputs_with_one_namespace_are_refused(
+    stack: Config, s3_uri: str, tmp_path: Path
+) -> None:
+    """`.../a/news` and `.../b/news` both default to namespace `news`: the second is refused
+    rather than writing into the first one's tables."""
+    catalog = CatalogConfig(uri=f"sqlite:///{tmp_path / 'catalog.db'}")
+    Tables(f"{s3_uri}/a/news", catalog, stack.s3).close()
+    with pytest.raises(CatalogConflict, match="NEWSWIRE_CATALOG_NAMESPACE"):
+        Tables(f"{s3_uri}/b/news", catalog, stack.s3)
