@@ -15,7 +15,8 @@ perf.md and perf.png. Ratios are between medians of three: repetitions inside th
 stages, runs of the command for tax (every size) and batch/scaling (small; once at medium and
 large, where one backfill takes minutes: `common.Size.runs`); streaming and restart are one
 run each. A measurement that fails is reported as such and the others still run;
-the exit status is then 1. BENCH_ONLY=stages,tax,batch,stream,restart runs a subset.
+the exit status is then 1. BENCH_ONLY=stages,tax,batch,memory,stream,restart runs a
+subset (`BENCH_SIZE=large BENCH_ONLY=memory`: the 10,000 vs 100,000 memory row alone).
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from benchmarks.perf.common import (
 )
 
 SEED = 7
-MEASURES = ("stages", "tax", "batch", "stream", "restart")
+MEASURES = ("stages", "tax", "batch", "memory", "stream", "restart")
 
 
 def _ensure_stack(config: Any) -> None:
@@ -89,6 +90,7 @@ def run(size: Size, only: set[str], work: Path) -> tuple[list[Row], bool]:
         "stages": lambda: stages.run(size, corpus),
         "tax": lambda: [r for n in size.tax_messages for r in tax.run(config, raws, n, work)],
         "batch": lambda: batch.run(size, config, *pages(), work),
+        "memory": lambda: batch.memory(size, config, *pages(), work),
         "stream": lambda: streaming.run(size, config, raws, work),
         "restart": lambda: restart.run(config, raws, work),
     }
@@ -96,6 +98,7 @@ def run(size: Size, only: set[str], work: Path) -> tuple[list[Row], bool]:
         "stages": "3 stage",
         "tax": "2 tax",
         "batch": "1 batch",
+        "memory": "5 scaling",
         "stream": "4 stream",
         "restart": "6 restart",
     }

@@ -179,9 +179,7 @@ def run(size: Size, config: Any, pages_dir: Path, all_pages: int, work: Path) ->
         ),
     ]
 
-    # Measure 5: memory at two sizes (same layout), and 1 vs 2 worker processes.
-    small_n = min(size.memory_pages[0], all_pages)
-    big_n = min(size.memory_pages[1] or all_pages, all_pages)
+    # Measure 5: 1 vs 2 worker processes.
     runs: dict[tuple[int, tuple[str, ...]], tuple[ProcessRun, dict[str, float]]] = {
         (pages, OURS): (ours, ours_summary)
     }
@@ -194,39 +192,6 @@ def run(size: Size, config: Any, pages_dir: Path, all_pages: int, work: Path) ->
             )
         return runs[(n, flags)][0]
 
-    # Input size: backfill runs a large input as slices of --files-per-run files (and
-    # --mb-per-run MB: 2,000 generated pages are ~20 MB, below it), one pipeline each, so its
-    # memory is bounded by a slice. The issue's 10k vs 100k articles are 5 vs 50 default
-    # slices, medium's 2,000 vs 20,000 1 vs 10; at the small size, 100 vs 1,000 are 1 vs 10
-    # slices of 100.
-    from pipelines.commands.backfill import FILES_PER_RUN
-
-    per_run = min(small_n, FILES_PER_RUN)
-    sliced = OURS if per_run == FILES_PER_RUN else (*OURS, "--files-per-run", str(per_run))
-    small_run, big_run = get(small_n, sliced), get(big_n, sliced)
-    slices = (-(-small_n // per_run), -(-big_n // per_run))
-    rows.append(
-        finish_row(
-            Row(
-                measure="5 scaling",
-                what=f"peak memory {big_n:,} vs {small_n:,} articles",
-                unit="MB",
-                ours=big_run.peak_rss_mb,
-                baseline=small_run.peak_rss_mb,
-                ours_label=f"{big_n:,} articles ({slices[1]} slices)",
-                baseline_label=f"{small_n:,} articles ({slices[0]} slices)",
-                target=Target("<=", 1.2),
-                note=(
-                    f"backfill --cpu-workers 2 --files-per-run {per_run}; ratio = growth of peak "
-                    f"RSS with input size; median of {size.runs} runs each"
-                ),
-                detail={
-                    "small": _run_detail(small_run, small_n),
-                    "big": _run_detail(big_run, big_n),
-                },
-            )
-        )
-    )
     worker_n = min(size.worker_pages or all_pages, all_pages)
     one, two = get(worker_n, ONE_PROCESS), get(worker_n, OURS)
     rows.append(
@@ -251,3 +216,50 @@ def run(size: Size, config: Any, pages_dir: Path, all_pages: int, work: Path) ->
         )
     )
     return rows
+
+
+def memory(size: Size, config: Any, pages_dir: Path, all_pages: int, work: Path) -> list[Row]:
+    """Measure 5: peak memory of one backfill at two input sizes (`BENCH_ONLY=memory` runs it
+    alone: at the large size it is the 10,000 vs 100,000 row, ~45 minutes)."""
+    timeout = max(600.0, all_pages * 1.0)
+    small_n = min(size.memory_pages[0], all_pages)
+    big_n = min(size.memory_pages[1] or all_pages, all_pages)
+
+    def get(n: int, flags: tuple[str, ...]) -> ProcessRun:
+        name = f"memory-{n}-{'-'.join(f.strip('-') for f in flags)}"
+        folder = _pages(pages_dir, all_pages, work, n)
+        return repeated_backfill(config, folder, work, name, flags, timeout, size.runs)[0]
+
+    # Input size: backfill runs a large input as slices of --files-per-run files (and
+    # --mb-per-run MB: 2,000 generated pages are ~20 MB, below it), one pipeline each, so its
+    # memory is bounded by a slice. The issue's 10k vs 100k articles are 5 vs 50 default
+    # slices, medium's 2,000 vs 20,000 1 vs 10; at the small size, 100 vs 1,000 are 1 vs 10
+    # slices of 100.
+    from pipelines.commands.backfill import FILES_PER_RUN
+
+    per_run = min(small_n, FILES_PER_RUN)
+    sliced = OURS if per_run == FILES_PER_RUN else (*OURS, "--files-per-run", str(per_run))
+    small_run, big_run = get(small_n, sliced), get(big_n, sliced)
+    slices = (-(-small_n // per_run), -(-big_n // per_run))
+    return [
+        finish_row(
+            Row(
+                measure="5 scaling",
+                what=f"peak memory {big_n:,} vs {small_n:,} articles",
+                unit="MB",
+                ours=big_run.peak_rss_mb,
+                baseline=small_run.peak_rss_mb,
+                ours_label=f"{big_n:,} articles ({slices[1]} slices)",
+                baseline_label=f"{small_n:,} articles ({slices[0]} slices)",
+                target=Target("<=", 1.2),
+                note=(
+                    f"backfill --cpu-workers 2 --files-per-run {per_run}; ratio = growth of peak "
+                    f"RSS with input size; median of {size.runs} runs each"
+                ),
+                detail={
+                    "small": _run_detail(small_run, small_n),
+                    "big": _run_detail(big_run, big_n),
+                },
+            )
+        )
+    ]
