@@ -551,6 +551,13 @@ class _Generator:
         self.stories.append(story)
         return story
 
+    def _story_page(self, rng: random.Random, story: Story) -> Page:
+        """The story's page as its own outlet published it."""
+        return self._page(
+            rng, story, story.outlet, story.headline, story.paragraphs, story.authors,
+            story.published, story.url,
+        )  # fmt: skip
+
     def _page(
         self,
         rng: random.Random,
@@ -727,16 +734,7 @@ class _Generator:
         rng = self.rng("item", i)
         story = self.new_story(rng)
         fetched = story.published + timedelta(minutes=rng.randint(5, 60 * 24 * 3))
-        page = self._page(
-            rng,
-            story,
-            story.outlet,
-            story.headline,
-            story.paragraphs,
-            story.authors,
-            story.published,
-            story.url,
-        )
+        page = self._story_page(rng, story)
         item = self.render(rng, page, _weighted(rng, FORMAT_WEIGHTS), fetched, i)
         item = self._finish(item, "original", self._truth(page, story, "original", None))
         self.originals.append(item)
@@ -900,16 +898,7 @@ class _Generator:
             # A page declared UTF-8 with its paragraphs pasted in from a windows-1252 source.
             story = self.new_story(rng, lang=rng.choice(("en", "de", "fr", "es")))
             self.stories.pop()
-            page = self._page(
-                rng,
-                story,
-                story.outlet,
-                story.headline,
-                story.paragraphs,
-                story.authors,
-                story.published,
-                story.url,
-            )
+            page = self._story_page(rng, story)
             page.outlet = replace(page.outlet, charset="utf-8")
             text = render_html(page, PACKS[story.lang], rng)
             # Every paragraph pasted from the legacy source; one UTF-8 phrase left beside them.
@@ -955,16 +944,7 @@ class _Generator:
         else:  # truncated_warc_record
             story = self.new_story(rng, lang=lang)
             self.stories.pop()
-            page = self._page(
-                rng,
-                story,
-                story.outlet,
-                story.headline,
-                story.paragraphs,
-                story.authors,
-                story.published,
-                story.url,
-            )
+            page = self._story_page(rng, story)
             text = render_html(page, PACKS[lang], rng)
             file, index = self._warc_slot(last=True)
             body = text.encode("utf-8")
