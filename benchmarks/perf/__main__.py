@@ -1,6 +1,6 @@
 """`make bench`: every performance measurement, as ratios against baselines run alongside.
 
-    BENCH_SIZE=small .venv/bin/python -m benchmarks.perf     # ~2,000 generated items, ~13 min
+    BENCH_SIZE=small .venv/bin/python -m benchmarks.perf     # ~2,000 generated items, ~15 min
     BENCH_SIZE=medium .venv/bin/python -m benchmarks.perf    # memory at 2,000 vs 20,000, ~15 min
     BENCH_SIZE=large .venv/bin/python -m benchmarks.perf     # 100,000 articles: hours
 
