@@ -24,9 +24,10 @@ def test_every_mapped_path_exists() -> None:
 
 def test_every_package_module_and_deploy_folder_is_mapped() -> None:
     paths = set(_mapped())
+    package = ROOT / "pipelines"
     wanted = [
-        *(f"pipelines/{d.name}" for d in (ROOT / "pipelines").iterdir() if (d / "__init__.py").exists()),
-        *(f"pipelines/{f.name}" for f in (ROOT / "pipelines").glob("*.py") if f.stem != "__init__"),
+        *(f"pipelines/{d.name}" for d in package.iterdir() if (d / "__init__.py").exists()),
+        *(f"pipelines/{f.name}" for f in package.glob("*.py") if f.stem != "__init__"),
         *(f"deploy/{d.name}" for d in (ROOT / "deploy").iterdir() if d.is_dir()),
         "schemas", "benchmarks", "docs/operations.md", "docker-compose.yml",
     ]  # fmt: skip
