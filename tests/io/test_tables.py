@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
@@ -173,8 +174,8 @@ def test_a_writer_that_read_the_state_before_another_committed_fails_too(
 
 
 def test_an_output_deleted_outside_the_catalog_is_named_at_once_not_retried(
-    stack: Config, s3_uri: str, tmp_path: Path, s3_client
-) -> None:  # type: ignore[no-untyped-def]
+    stack: Config, s3_uri: str, tmp_path: Path, s3_client: Any
+) -> None:
     """Its files gone, the catalog still lists the tables: a missing metadata file is not a
     store outage, so it fails at once (not after `retry_for_s`) and says what to do."""
     from pipelines.io.objectstore import split_s3_uri
