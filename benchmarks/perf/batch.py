@@ -21,6 +21,7 @@ figure is the median over its runs (`common.median_run`).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -129,8 +130,36 @@ def _pages(pages_dir: Path, pages: int, work: Path, n: int) -> Path:
     return folder
 
 
+def _timeout(all_pages: int) -> float:
+    return max(600.0, all_pages * 1.0)  # generous: ~1 s per page is 20x slower than expected
+
+
+def _backfills(
+    size: Size,
+    config: Any,
+    pages_dir: Path,
+    all_pages: int,
+    work: Path,
+    prefix: str,
+    done: dict[tuple[int, tuple[str, ...]], ProcessRun],
+) -> Callable[[int, tuple[str, ...]], ProcessRun]:
+    """get(n, flags): the median run of `size.runs` backfills of the first n pages with
+    `flags`, each (n, flags) run once (`done` holds runs made already)."""
+
+    def get(n: int, flags: tuple[str, ...]) -> ProcessRun:
+        if (n, flags) not in done:
+            name = f"{prefix}-{n}-{'-'.join(f.strip('-') for f in flags)}"
+            folder = _pages(pages_dir, all_pages, work, n)
+            done[(n, flags)] = repeated_backfill(
+                config, folder, work, name, flags, _timeout(all_pages), size.runs
+            )[0]
+        return done[(n, flags)]
+
+    return get
+
+
 def run(size: Size, config: Any, pages_dir: Path, all_pages: int, work: Path) -> list[Row]:
-    timeout = max(600.0, all_pages * 1.0)  # generous: ~1 s per page is 20x slower than expected
+    timeout = _timeout(all_pages)
     pages = min(size.batch_pages or all_pages, all_pages)
     folder = _pages(pages_dir, all_pages, work, pages)
     ours_runs: list[tuple[ProcessRun, dict[str, float]]] = []
@@ -179,19 +208,8 @@ def run(size: Size, config: Any, pages_dir: Path, all_pages: int, work: Path) ->
         ),
     ]
 
-    # Measure 5: 1 vs 2 worker processes.
-    runs: dict[tuple[int, tuple[str, ...]], tuple[ProcessRun, dict[str, float]]] = {
-        (pages, OURS): (ours, ours_summary)
-    }
-
-    def get(n: int, flags: tuple[str, ...]) -> ProcessRun:
-        if (n, flags) not in runs:
-            name = f"backfill-{n}-{'-'.join(f.strip('-') for f in flags)}"
-            runs[(n, flags)] = repeated_backfill(
-                config, _pages(pages_dir, all_pages, work, n), work, name, flags, timeout, size.runs
-            )
-        return runs[(n, flags)][0]
-
+    # Measure 5: 1 vs 2 worker processes (the batch row's own runs reused).
+    get = _backfills(size, config, pages_dir, all_pages, work, "backfill", {(pages, OURS): ours})
     worker_n = min(size.worker_pages or all_pages, all_pages)
     one, two = get(worker_n, ONE_PROCESS), get(worker_n, OURS)
     rows.append(
@@ -221,14 +239,9 @@ def run(size: Size, config: Any, pages_dir: Path, all_pages: int, work: Path) ->
 def memory(size: Size, config: Any, pages_dir: Path, all_pages: int, work: Path) -> list[Row]:
     """Measure 5: peak memory of one backfill at two input sizes (`BENCH_ONLY=memory` runs it
     alone: at the large size it is the 10,000 vs 100,000 row, ~45 minutes)."""
-    timeout = max(600.0, all_pages * 1.0)
     small_n = min(size.memory_pages[0], all_pages)
     big_n = min(size.memory_pages[1] or all_pages, all_pages)
-
-    def get(n: int, flags: tuple[str, ...]) -> ProcessRun:
-        name = f"memory-{n}-{'-'.join(f.strip('-') for f in flags)}"
-        folder = _pages(pages_dir, all_pages, work, n)
-        return repeated_backfill(config, folder, work, name, flags, timeout, size.runs)[0]
+    get = _backfills(size, config, pages_dir, all_pages, work, "memory", {})
 
     # Input size: backfill runs a large input as slices of --files-per-run files (and
     # --mb-per-run MB: 2,000 generated pages are ~20 MB, below it), one pipeline each, so its
