@@ -40,7 +40,7 @@ from typing import Any
 from pipelines.core.clock import as_utc
 from pipelines.core.defaults import NEAR_DUP_THRESHOLD
 from pipelines.core.errors import ArticleError
-from pipelines.core.lsh import band_keys, lsh_params
+from pipelines.core.lsh import band_keys, band_keys_of_bytes, lsh_params
 from pipelines.core.minhash import (
     Signature,
     estimated_jaccard,
@@ -225,7 +225,7 @@ def lookup_keys(
     keys = [b"i" + article_id.encode(), b"f" + content_fingerprint.encode()]
     if signature is not None:
         bands, rows = settings.lsh
-        keys.extend(b"b" + k for k in band_keys(signature_from_bytes(signature), bands, rows))
+        keys.extend(band_keys_of_bytes(signature, bands, rows, tag=b"b"))
     return keys
 
 
@@ -268,14 +268,16 @@ class RelevantIndex:
             return True
         if not comparable(entry, self.settings):
             return False
+        bands, rows = self.settings.lsh
+        wanted = self.wanted
+        # Most entries of a large index share no band with the new articles: found without
+        # decoding the signature or ranking the entry.
+        keys = [k for k in band_keys_of_bytes(entry.signature, bands, rows, b"b") if k in wanted]
+        if not keys:
+            return False
         number, self._seen = self._seen, self._seen + 1
         rank = entry.rank()
-        sig = signature_from_bytes(entry.signature)
-        bands, rows = self.settings.lsh
-        for band in band_keys(sig, bands, rows):
-            key = b"b" + band
-            if key not in self.wanted:
-                continue
+        for key in keys:
             earliest = self._earliest.setdefault(key, [])
             if len(earliest) >= self.cap and (rank, number) > earliest[-1]:
                 continue

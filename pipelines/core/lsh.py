@@ -40,6 +40,19 @@ def band_keys(sig: Signature, bands: int, rows: int) -> list[bytes]:
     """
     if bands * rows > len(sig):
         raise ValueError("signature too short for bands * rows")
-    raw = sig[: bands * rows].astype("<u4").tobytes()
+    return band_keys_of_bytes(sig[: bands * rows].astype("<u4").tobytes(), bands, rows)
+
+
+def band_keys_of_bytes(raw: bytes, bands: int, rows: int, tag: bytes = b"") -> list[bytes]:
+    """`band_keys` of a signature kept as bytes (`minhash.signature_to_bytes`), each after
+    `tag`: no array is made, so scanning a large fingerprint index stays cheap."""
     width = 4 * rows
-    return [i.to_bytes(2, "little") + raw[i * width : (i + 1) * width] for i in range(bands)]
+    if bands * width > len(raw):
+        raise ValueError("signature too short for bands * rows")
+    prefixes = _prefixes(bands, tag)
+    return [prefixes[i] + raw[i * width : (i + 1) * width] for i in range(bands)]
+
+
+@lru_cache(maxsize=16)
+def _prefixes(bands: int, tag: bytes) -> tuple[bytes, ...]:
+    return tuple(tag + i.to_bytes(2, "little") for i in range(bands))

@@ -175,6 +175,16 @@ def test_band_keys() -> None:
         lsh.band_keys(sig, 50, 3)
 
 
+def test_band_keys_of_stored_signature_bytes_equal_those_of_the_signature() -> None:
+    sig = dedup.signature(BUDGET, S)
+    raw = minhash.signature_to_bytes(sig)
+    assert lsh.band_keys_of_bytes(raw, 4, 3) == lsh.band_keys(sig, 4, 3)
+    tagged = lsh.band_keys_of_bytes(raw, 64, 2, tag=b"b")
+    assert tagged == [b"b" + k for k in lsh.band_keys(sig, 64, 2)]
+    with pytest.raises(ValueError):
+        lsh.band_keys_of_bytes(raw[:-1], 64, 2)
+
+
 # --- ordering and the index ----------------------------------------------------------------
 
 
