@@ -13,9 +13,10 @@ the peak RSS of its whole process tree (DirectRunner workers included) sampled e
   multi-processing (``--workers 2``) was compared in earlier sessions (benchmarks/README.md).
 
 Articles/s counts input pages (the same files for every run), so ratios are time ratios.
-Each command runs `Size.runs` times (3 at the small size, alternating ours and the naive
-loop; once at medium and large, where one 20,000-page backfill takes ~8 minutes) and every
-figure is the median over its runs (`common.median_run`).
+Each command runs `Size.runs` times (3, alternating ours and the naive loop), the memory
+row's `Size.memory_runs` times (3 at the small size; once at medium and large, where one
+20,000-page backfill takes ~7 minutes), and every figure is the median over its runs
+(`common.median_run`).
 """
 
 from __future__ import annotations
@@ -142,16 +143,17 @@ def _backfills(
     work: Path,
     prefix: str,
     done: dict[tuple[int, tuple[str, ...]], ProcessRun],
+    runs: int,
 ) -> Callable[[int, tuple[str, ...]], ProcessRun]:
-    """get(n, flags): the median run of `size.runs` backfills of the first n pages with
-    `flags`, each (n, flags) run once (`done` holds runs made already)."""
+    """get(n, flags): the median run of `runs` backfills of the first n pages with `flags`,
+    each (n, flags) run once (`done` holds runs made already)."""
 
     def get(n: int, flags: tuple[str, ...]) -> ProcessRun:
         if (n, flags) not in done:
             name = f"{prefix}-{n}-{'-'.join(f.strip('-') for f in flags)}"
             folder = _pages(pages_dir, all_pages, work, n)
             done[(n, flags)] = repeated_backfill(
-                config, folder, work, name, flags, _timeout(all_pages), size.runs
+                config, folder, work, name, flags, _timeout(all_pages), runs
             )[0]
         return done[(n, flags)]
 
@@ -209,7 +211,9 @@ def run(size: Size, config: Any, pages_dir: Path, all_pages: int, work: Path) ->
     ]
 
     # Measure 5: 1 vs 2 worker processes (the batch row's own runs reused).
-    get = _backfills(size, config, pages_dir, all_pages, work, "backfill", {(pages, OURS): ours})
+    get = _backfills(
+        size, config, pages_dir, all_pages, work, "backfill", {(pages, OURS): ours}, size.runs
+    )
     worker_n = min(size.worker_pages or all_pages, all_pages)
     one, two = get(worker_n, ONE_PROCESS), get(worker_n, OURS)
     rows.append(
@@ -241,7 +245,7 @@ def memory(size: Size, config: Any, pages_dir: Path, all_pages: int, work: Path)
     alone: at the large size it is the 10,000 vs 100,000 row, ~45 minutes)."""
     small_n = min(size.memory_pages[0], all_pages)
     big_n = min(size.memory_pages[1] or all_pages, all_pages)
-    get = _backfills(size, config, pages_dir, all_pages, work, "memory", {})
+    get = _backfills(size, config, pages_dir, all_pages, work, "memory", {}, size.memory_runs)
 
     # Input size: backfill runs a large input as slices of --files-per-run files (and
     # --mb-per-run MB: 2,000 generated pages are ~20 MB, below it), one pipeline each, so its
@@ -267,7 +271,12 @@ def memory(size: Size, config: Any, pages_dir: Path, all_pages: int, work: Path)
                 target=Target("<=", 1.2),
                 note=(
                     f"backfill --cpu-workers 2 --files-per-run {per_run}; ratio = growth of peak "
-                    f"RSS with input size; median of {size.runs} runs each"
+                    f"RSS with input size; "
+                    + (
+                        f"median of {size.memory_runs} runs each"
+                        if size.memory_runs > 1
+                        else "one backfill each"
+                    )
                 ),
                 detail={
                     "small": _run_detail(small_run, small_n),

@@ -53,7 +53,8 @@ class Size:
     stream_seconds: float  # streaming: how long the steady rate is offered
     stream_window_s: float
     repeat: int  # in-process stage variants: runs of each, median kept
-    runs: int  # child-process measurements (batch, scaling, tax): runs of each, median kept
+    runs: int  # child-process measurements (batch, workers): runs of each, median kept
+    memory_runs: int  # the memory row's backfills at each size: runs of each, median kept
 
 
 SIZES = {
@@ -73,9 +74,10 @@ SIZES = {
         stream_window_s=5.0,
         repeat=3,
         runs=3,
+        memory_runs=3,
     ),
-    # The memory row at 20,000 articles in ~15 minutes: one backfill each of 2,000 and 20,000
-    # pages (a 20,000-page backfill alone takes ~8 minutes on 2 cores, so once: runs=1); the
+    # The memory row at 20,000 articles: one backfill each of 2,000 and 20,000 pages (a
+    # 20,000-page backfill alone takes ~7 minutes on 2 cores, so once: memory_runs=1); the
     # other measures as at the small size.
     "medium": Size(
         name="medium",
@@ -92,7 +94,8 @@ SIZES = {
         stream_seconds=40.0,
         stream_window_s=5.0,
         repeat=3,
-        runs=1,
+        runs=3,
+        memory_runs=1,
     ),
     "large": Size(
         name="large",
@@ -109,7 +112,8 @@ SIZES = {
         stream_seconds=300.0,
         stream_window_s=10.0,
         repeat=3,
-        runs=1,
+        runs=3,
+        memory_runs=1,
     ),
 }
 
