@@ -91,7 +91,9 @@ def run(size: Size, only: set[str], work: Path) -> tuple[list[Row], bool]:
         "tax": lambda: [r for n in size.tax_messages for r in tax.run(config, raws, n, work)],
         "batch": lambda: batch.run(size, config, *pages(), work),
         "memory": lambda: batch.memory(size, config, *pages(), work),
-        "stream": lambda: streaming.run(size, config, raws, work),
+        "stream": lambda: streaming.run(
+            size, config, generate_corpus(size.stream_items, seed=SEED).raw_articles(), work
+        ),
         "restart": lambda: restart.run(config, raws, work),
     }
     labels = {

@@ -49,8 +49,11 @@ class Size:
     # Kafka -> Parquet rows (the corpus's records, repeated as needed), one measure per count:
     # at a few thousand the tax is mostly start-up, ten times more shows the cost per record.
     tax_messages: tuple[int, ...]
+    # streaming: generated items of its own corpus (enough distinct articles for the warm-up,
+    # the backlog and stream_seconds at the target rate: repeats would be cheap duplicates)
+    stream_items: int
     stream_backlog: int  # streaming: articles sent at once to measure capacity
-    stream_seconds: float  # streaming: how long the steady rate is offered
+    stream_seconds: float  # streaming: how long the target rate is offered
     stream_window_s: float
     repeat: int  # in-process stage variants: runs of each, median kept
     runs: int  # child-process measurements (batch, workers): runs of each, median kept
@@ -69,7 +72,8 @@ SIZES = {
         clean_pages=300,
         ner_docs=120,
         tax_messages=(2_000, 20_000),
-        stream_backlog=600,
+        stream_items=4_000,  # 3,720 articles: 20 + 1,500 + 40 s x 50/s
+        stream_backlog=1_500,
         stream_seconds=40.0,
         stream_window_s=5.0,
         repeat=3,
@@ -90,7 +94,8 @@ SIZES = {
         clean_pages=300,
         ner_docs=120,
         tax_messages=(2_000, 20_000),
-        stream_backlog=600,
+        stream_items=4_000,  # 3,720 articles: 20 + 1,500 + 40 s x 50/s
+        stream_backlog=1_500,
         stream_seconds=40.0,
         stream_window_s=5.0,
         repeat=3,
@@ -108,6 +113,7 @@ SIZES = {
         clean_pages=3_000,
         ner_docs=1_000,
         tax_messages=(100_000,),
+        stream_items=20_000,
         stream_backlog=3_000,
         stream_seconds=300.0,
         stream_window_s=10.0,
