@@ -15,8 +15,9 @@ own session (so Prism is stopped with it), short windows (`Size.stream_window_s`
    the first S3 listing (polled every second) showing a file that holds it. Sustained means
    lag stays bounded (`lag_bounded`) and the job catches up after the last send.
 
-Every article sent is a distinct generated item (`Size.stream_items`), so no phase is made
-cheaper by repeats, which would be exact duplicates and skip enrichment.
+Each send is the next item of a corpus generated for this measure (`Size.stream_items`): the
+bench never sends an item twice (a repeat would be an exact duplicate, which skips
+enrichment); the copies the generator makes on purpose stay, as in a real feed.
 
 Then SIGTERM drains the job. Reported: capacity (vs the >= 50 articles/s target), whether
 lag stayed bounded at the offered rate, latency p50/p99, peak RSS of the job's process tree.

@@ -208,3 +208,18 @@ def test_parse_summary_reads_the_backfill_table() -> None:
         ]
     )
     assert parse_summary(text) == {"read": 737.0, "written": 595.0, "seconds": 43.0}
+
+
+def test_the_stream_corpus_lasts_the_whole_measure() -> None:
+    """Warm-up, backlog and the steady phase at the target rate each take the next generated
+    item: the bench never sends one twice (a repeat would be an exact duplicate, which skips
+    enrichment); the duplicates the generator makes on purpose stay, as in a real feed."""
+    from benchmarks.perf.common import SIZES
+    from benchmarks.perf.streaming import TARGET_RATE
+    from pipelines.samples import generate_corpus
+
+    size = SIZES["small"]
+    assert SIZES["medium"].stream_items == size.stream_items
+    raws = generate_corpus(size.stream_items, seed=7).raw_articles()
+    needed = 20 + size.stream_backlog + int(TARGET_RATE * size.stream_seconds)
+    assert len(raws) >= needed
