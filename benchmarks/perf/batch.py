@@ -13,10 +13,10 @@ the peak RSS of its whole process tree (DirectRunner workers included) sampled e
   multi-processing (``--workers 2``) was compared in earlier sessions (benchmarks/README.md).
 
 Articles/s counts input pages (the same files for every run), so ratios are time ratios.
-Each command runs `Size.runs` times (3, alternating ours and the naive loop), the memory
-row's `Size.memory_runs` times (3 at the small size; once at medium and large, where one
-20,000-page backfill takes ~7 minutes), and every figure is the median over its runs
-(`common.median_run`).
+Each command runs `Size.runs` times (3, alternating ours and the naive loop), except the
+memory row's larger size: `Size.memory_runs` times (3 at the small size; once at medium and
+large, where one 20,000-page backfill takes ~7 minutes). Every figure is the median over
+its runs (`common.median_run`).
 """
 
 from __future__ import annotations

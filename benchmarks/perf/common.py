@@ -57,7 +57,7 @@ class Size:
     stream_window_s: float
     repeat: int  # in-process stage variants: runs of each, median kept
     runs: int  # child-process measurements (batch, workers): runs of each, median kept
-    memory_runs: int  # the memory row's backfills at each size: runs of each, median kept
+    memory_runs: int  # the memory row's larger backfill: runs, median kept (smaller: runs)
 
 
 SIZES = {
@@ -80,9 +80,9 @@ SIZES = {
         runs=3,
         memory_runs=3,
     ),
-    # The memory row at 20,000 articles: one backfill each of 2,000 and 20,000 pages (a
-    # 20,000-page backfill alone takes ~7 minutes on 2 cores, so once: memory_runs=1); the
-    # other measures as at the small size.
+    # The memory row at 20,000 articles: one backfill of 20,000 pages (~7 minutes on 2 cores,
+    # so once: memory_runs=1) against the median of three of 2,000; the other measures as at
+    # the small size.
     "medium": Size(
         name="medium",
         items=2_000,
