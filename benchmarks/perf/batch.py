@@ -136,7 +136,6 @@ def _timeout(all_pages: int) -> float:
 
 
 def _backfills(
-    size: Size,
     config: Any,
     pages_dir: Path,
     all_pages: int,
@@ -212,7 +211,7 @@ def run(size: Size, config: Any, pages_dir: Path, all_pages: int, work: Path) ->
 
     # Measure 5: 1 vs 2 worker processes (the batch row's own runs reused).
     get = _backfills(
-        size, config, pages_dir, all_pages, work, "backfill", {(pages, OURS): ours}, size.runs
+        config, pages_dir, all_pages, work, "backfill", {(pages, OURS): ours}, size.runs
     )
     worker_n = min(size.worker_pages or all_pages, all_pages)
     one, two = get(worker_n, ONE_PROCESS), get(worker_n, OURS)
@@ -248,8 +247,8 @@ def memory(size: Size, config: Any, pages_dir: Path, all_pages: int, work: Path)
     # The smaller size always runs `size.runs` times (a minute each): one run of it moved by
     # 200 MB between medium runs, which alone decided the row; the larger one
     # `size.memory_runs` times.
-    small_get = _backfills(size, config, pages_dir, all_pages, work, "memory", {}, size.runs)
-    big_get = _backfills(size, config, pages_dir, all_pages, work, "memory", {}, size.memory_runs)
+    small_get = _backfills(config, pages_dir, all_pages, work, "memory", {}, size.runs)
+    big_get = _backfills(config, pages_dir, all_pages, work, "memory", {}, size.memory_runs)
 
     # Input size: backfill runs a large input as slices of --files-per-run files (and
     # --mb-per-run MB: 2,000 generated pages are ~20 MB, below it), one pipeline each, so its
@@ -262,6 +261,12 @@ def memory(size: Size, config: Any, pages_dir: Path, all_pages: int, work: Path)
     sliced = OURS if per_run == FILES_PER_RUN else (*OURS, "--files-per-run", str(per_run))
     small_run, big_run = small_get(small_n, sliced), big_get(big_n, sliced)
     slices = (-(-small_n // per_run), -(-big_n // per_run))
+    big_runs = f"median of {size.memory_runs}" if size.memory_runs > 1 else "one run"
+    runs_note = (
+        f"median of {size.runs} runs each"
+        if size.memory_runs == size.runs
+        else f"{small_n:,}: median of {size.runs} runs, {big_n:,}: {big_runs}"
+    )
     return [
         finish_row(
             Row(
@@ -275,13 +280,7 @@ def memory(size: Size, config: Any, pages_dir: Path, all_pages: int, work: Path)
                 target=Target("<=", 1.2),
                 note=(
                     f"backfill --cpu-workers 2 --files-per-run {per_run}; ratio = growth of peak "
-                    f"RSS with input size; "
-                    + (
-                        f"median of {size.runs} runs each"
-                        if size.memory_runs == size.runs
-                        else f"{small_n:,}: median of {size.runs} runs, {big_n:,}: "
-                        + (f"median of {size.memory_runs}" if size.memory_runs > 1 else "one run")
-                    )
+                    f"RSS with input size; " + runs_note
                 ),
                 detail={
                     "small": _run_detail(small_run, small_n),

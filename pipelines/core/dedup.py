@@ -215,6 +215,9 @@ class IndexEntry:
         )
 
 
+BAND_TAG = b"b"  # a `lookup_keys` band key's tag (ids and fingerprints: b"i", b"f")
+
+
 def lookup_keys(
     article_id: str, content_fingerprint: str, signature: bytes | None, settings: DedupSettings
 ) -> list[bytes]:
@@ -225,7 +228,7 @@ def lookup_keys(
     keys = [b"i" + article_id.encode(), b"f" + content_fingerprint.encode()]
     if signature is not None:
         bands, rows = settings.lsh
-        keys.extend(band_keys_of_bytes(signature, bands, rows, tag=b"b"))
+        keys.extend(band_keys_of_bytes(signature, bands, rows, tag=BAND_TAG))
     return keys
 
 
@@ -272,7 +275,9 @@ class RelevantIndex:
         wanted = self.wanted
         # Most entries of a large index share no band with the new articles: found without
         # decoding the signature or ranking the entry.
-        keys = [k for k in band_keys_of_bytes(entry.signature, bands, rows, b"b") if k in wanted]
+        keys = [
+            k for k in band_keys_of_bytes(entry.signature, bands, rows, BAND_TAG) if k in wanted
+        ]
         if not keys:
             return False
         number, self._seen = self._seen, self._seen + 1
